@@ -1,0 +1,178 @@
+//! Running a future on a paused clock and recording what it printed.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+use crate::sink::{self, Recorder};
+use crate::transcript::Transcript;
+
+/// Real time a capture may take before the process is stopped.
+///
+/// A loop that never reaches an `.await` cannot be interrupted from inside the runtime:
+/// the virtual limit of [`capture`] only works for code that awaits. Rather than let
+/// `cargo test` hang forever, a watchdog thread ends the process with an explanation.
+pub const WALL_LIMIT: Duration = Duration::from_secs(20);
+
+/// How a captured future ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome<T> {
+    /// It returned this value.
+    Returned(T),
+    /// It panicked with this message (`todo!()` says "not yet implemented").
+    Panicked(String),
+    /// It was still running when the virtual-time limit passed.
+    TimedOut {
+        /// The limit it was given.
+        limit: Duration,
+    },
+}
+
+/// The result of [`capture`]: how the future ended and what it printed on the way.
+#[derive(Debug, Clone)]
+pub struct Run<T> {
+    /// How the future ended.
+    pub outcome: Outcome<T>,
+    /// The lines it printed, with their virtual and real times.
+    pub transcript: Transcript,
+}
+
+impl<T> Run<T> {
+    /// The value the future returned, if it did.
+    pub fn value(&self) -> Option<&T> {
+        match &self.outcome {
+            Outcome::Returned(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Real time the whole run took (building the runtime and shutting it down included).
+    pub fn wall(&self) -> Duration {
+        self.transcript.end_wall
+    }
+}
+
+impl<T: Debug> Run<T> {
+    /// The transcript followed by how the run ended: the text a snapshot pins.
+    ///
+    /// ```text
+    /// [  0.000s] tick
+    /// [  1.000s] tick
+    /// => returned after 1.250s: ()
+    /// ```
+    pub fn render(&self) -> String {
+        let end = self.transcript.end_at.as_secs_f64();
+        let last = match &self.outcome {
+            Outcome::Returned(value) => format!("=> returned after {end:.3}s: {value:?}"),
+            Outcome::Panicked(message) => format!("=> panicked after {end:.3}s: {message}"),
+            Outcome::TimedOut { limit } => format!(
+                "=> did not finish within {} virtual seconds",
+                limit.as_secs_f64()
+            ),
+        };
+        let lines = self.transcript.render();
+        if lines.is_empty() {
+            last
+        } else {
+            format!("{lines}\n{last}")
+        }
+    }
+}
+
+/// Runs `future` to completion on a fresh `current_thread` runtime whose clock starts
+/// paused, and records every line printed with [`say!`](crate::say!) meanwhile.
+///
+/// While every task waits, the paused clock jumps straight to the next timer, so a run
+/// modelling minutes takes milliseconds and prints the same timeline every time. A future
+/// still running after `limit` of virtual time is stopped ([`Outcome::TimedOut`]); a panic
+/// becomes [`Outcome::Panicked`]. The runtime is shut down before the transcript is read,
+/// so lines printed by `Drop` of tasks still alive at the end are included.
+pub fn capture<F>(limit: Duration, future: F) -> Run<F::Output>
+where
+    F: Future,
+{
+    let recorder = Arc::new(Recorder::new());
+    let _installed = sink::install(Arc::clone(&recorder));
+    let _watchdog = Watchdog::start(WALL_LIMIT);
+
+    let for_threads = Arc::clone(&recorder);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .on_thread_start(move || sink::install_for_thread(Arc::clone(&for_threads)))
+        .build()
+        .expect("timeline: could not build a tokio runtime");
+
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        runtime.block_on(async {
+            recorder.set_origin();
+            tokio::time::timeout(limit, future).await
+        })
+    }));
+    // Read the clock where it is visible: inside the runtime's context.
+    let end_at = {
+        let _context = runtime.enter();
+        recorder.now()
+    };
+    let end_wall = recorder.wall();
+    // Shutting down drops the tasks still alive; their `Drop` may print. A panic there is
+    // reported by the panic hook and otherwise ignored: the outcome is already known.
+    let _ = catch_unwind(AssertUnwindSafe(|| drop(runtime)));
+
+    let outcome = match outcome {
+        Ok(Ok(value)) => Outcome::Returned(value),
+        Ok(Err(_elapsed)) => Outcome::TimedOut { limit },
+        Err(payload) => Outcome::Panicked(panic_message(payload.as_ref())),
+    };
+    let transcript = Transcript {
+        events: recorder.take_events(),
+        end_at,
+        end_wall,
+    };
+    Run {
+        outcome,
+        transcript,
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "(a panic with a non-text payload)".to_string()
+    }
+}
+
+/// Ends the process if a capture runs longer than its wall-clock limit.
+struct Watchdog {
+    done: mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    fn start(limit: Duration) -> Self {
+        let (done, finished) = mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(limit) {
+                eprintln!(
+                    "timeline: the code under test ran for {} s of real time without \
+                     finishing. A loop that never reaches `.await` (or a blocking call that \
+                     never returns) keeps the executor from ever stopping it, so the whole \
+                     test process is ended now. Look for such a loop.",
+                    limit.as_secs()
+                );
+                std::process::exit(124);
+            }
+        });
+        Self { done }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        let _ = self.done.send(());
+    }
+}
