@@ -68,7 +68,7 @@ impl<T: Debug> Run<T> {
             Outcome::Returned(value) => format!("=> returned after {end:.3}s: {value:?}"),
             Outcome::Panicked(message) => format!("=> panicked after {end:.3}s: {message}"),
             Outcome::TimedOut { limit } => format!(
-                "=> did not finish within {} virtual seconds",
+                "=> did not finish within {:.3}s of virtual time",
                 limit.as_secs_f64()
             ),
         };

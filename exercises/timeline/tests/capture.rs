@@ -97,7 +97,7 @@ fn a_future_that_never_ends_hits_the_virtual_limit_in_no_time() {
     assert_eq!(
         run.render(),
         "[  0.000s] tick\n[  2.000s] tick\n[  4.000s] tick\n\
-         => did not finish within 5 virtual seconds"
+         => did not finish within 5.000s of virtual time"
     );
     assert!(run.wall() < Duration::from_secs(1), "took {:?}", run.wall());
 }

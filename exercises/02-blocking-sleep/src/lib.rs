@@ -1,0 +1,1 @@
+//! Lesson 2: blocking calls and how to keep them off the executor.

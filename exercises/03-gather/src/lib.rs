@@ -1,0 +1,1 @@
+//! Lesson 3: gather, many futures at once.

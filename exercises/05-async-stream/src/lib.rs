@@ -1,0 +1,1 @@
+//! Lesson 5: async iterators, the Stream trait.

@@ -1,0 +1,1 @@
+//! Lesson 6: cooperative cancellation with async cleanup.
