@@ -1,0 +1,63 @@
+//! Hidden tests for the counting stream of lesson 5: the visible ones with other counts,
+//! periods and ways of consuming the stream. Same rules as `tests/counter.rs`: consumers
+//! ask for the next item at once, and no tick shares a millisecond with an item.
+
+use std::time::Duration;
+
+use exercise_05::{count_to, count_while_ticking};
+use futures::StreamExt;
+use timeline::{capture, check, say};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+#[test]
+fn count_to_four_collected() {
+    let run = capture(LIMIT, async {
+        count_to(4, ms(300))
+            .inspect(|item| say!("got {item}"))
+            .collect::<Vec<u32>>()
+            .await
+    });
+    check!(run);
+}
+
+/// See `count_to_step_by_step` in `tests/counter.rs` for what `advance` does here.
+#[test]
+fn count_to_one_step_by_step() {
+    let run = capture(LIMIT, async {
+        let mut items = tokio_test::task::spawn(count_to(1, ms(250)));
+        say!("poll: {:?}", items.poll_next());
+        say!("poll: {:?}", items.poll_next());
+        say!("woken: {}", items.is_woken());
+        tokio::time::advance(ms(249)).await;
+        say!("woken: {}", items.is_woken());
+        say!("poll: {:?}", items.poll_next());
+        tokio::time::advance(ms(1)).await;
+        say!("woken: {}", items.is_woken());
+        say!("poll: {:?}", items.poll_next());
+        say!("poll: {:?}", items.poll_next());
+    });
+    check!(run);
+}
+
+#[test]
+fn items_interleave_with_a_faster_ticker() {
+    let run = capture(LIMIT, count_while_ticking(4, ms(750), ms(400)));
+    check!(run);
+}
+
+#[test]
+fn the_ticker_stops_after_two_slow_items() {
+    let run = capture(LIMIT, async {
+        count_while_ticking(2, ms(1300), ms(600)).await;
+        say!("returned");
+        // A ticker left running would print again in the next two seconds.
+        tokio::time::sleep(ms(2000)).await;
+        say!("2 s later");
+    });
+    check!(run);
+}

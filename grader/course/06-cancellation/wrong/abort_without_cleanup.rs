@@ -1,0 +1,192 @@
+//! WRONG on purpose: stops workers with `JoinHandle::abort` / `JoinSet::abort_all`, so no rollback ever runs.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use timeline::say;
+use tokio::task::JoinSet;
+
+/// A simulated database worker: it writes one record per round, forever, until it is asked
+/// to stop (or until the round it is told to fail in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Worker {
+    /// The worker's name, as printed and as used in errors and reports.
+    pub name: String,
+    /// How long one round (one write) takes before it is committed.
+    pub round: Duration,
+    /// How long rolling back the round in flight takes, once a shutdown is requested.
+    pub cleanup: Duration,
+    /// `Some(n)`: round `n` fails instead of being committed.
+    pub fails_in_round: Option<u32>,
+}
+
+impl Worker {
+    /// A worker that commits a round every `round` and needs `cleanup` to roll back.
+    pub fn new(name: &str, round: Duration, cleanup: Duration) -> Self {
+        Self {
+            name: name.to_string(),
+            round,
+            cleanup,
+            fails_in_round: None,
+        }
+    }
+
+    /// The same worker, except that round `round` fails.
+    pub fn failing_in_round(mut self, round: u32) -> Self {
+        self.fails_in_round = Some(round);
+        self
+    }
+}
+
+/// A round that failed: which worker, which round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbError {
+    /// The worker whose round failed.
+    pub worker: String,
+    /// The round that failed (counted from 1).
+    pub round: u32,
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: round {} failed", self.worker, self.round)
+    }
+}
+
+impl std::error::Error for DbError {}
+
+/// Runs `worker`'s rounds until `shutdown` completes; returns how many rounds it committed.
+///
+/// Round `n` takes `worker.round`; then it prints `<name>: round <n> committed` and the
+/// next round begins at once. If the worker is set to fail in round `n`, it prints
+/// `<name>: round <n> failed` instead and returns the error.
+///
+/// When `shutdown` completes (at any moment, also in the middle of a round, also before
+/// the first round is committed), the round in flight is abandoned and rolled back: after
+/// `worker.cleanup` the worker prints `<name>: round <n> rolled back`, then its last words
+/// `<name>: closed (<k> committed)`, and returns `Ok(k)`.
+pub async fn db_operation(
+    worker: Worker,
+    shutdown: impl Future<Output = ()>,
+) -> Result<u32, DbError> {
+    // A shutdown signal is any future that completes when it is time to stop: a
+    // `CancellationToken::cancelled()`, a watch channel's `changed()`, a `sleep`, Ctrl-C.
+    // `select!` needs to poll it again on every round without consuming it, so it is pinned
+    // once here and borrowed as `&mut shutdown` below.
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut committed = 0;
+    loop {
+        let round = committed + 1;
+        tokio::select! {
+            // `biased;` polls the branches top to bottom instead of in a random order. If a
+            // round ends at the very instant the shutdown arrives, the shutdown wins, every
+            // time. Without it the outcome of such a tie is a coin toss.
+            biased;
+            () = &mut shutdown => {
+                // Here lies the whole difference with `JoinHandle::abort`. An aborted task
+                // is dropped at the `.await` where it sleeps; only `Drop` runs, and `Drop`
+                // is synchronous: it cannot wait for a rollback. Asked to stop
+                // cooperatively, the worker leaves its loop itself and is still an async
+                // function, free to `.await` its cleanup.
+                tokio::time::sleep(worker.cleanup).await;
+                say!("{}: round {round} rolled back", worker.name);
+                say!("{}: closed ({committed} committed)", worker.name);
+                return Ok(committed);
+            }
+            // Dropping this sleep when the shutdown wins is what "abandons" the round:
+            // nothing of it is committed.
+            () = tokio::time::sleep(worker.round) => {
+                if worker.fails_in_round == Some(round) {
+                    say!("{}: round {round} failed", worker.name);
+                    return Err(DbError { worker: worker.name, round });
+                }
+                say!("{}: round {round} committed", worker.name);
+                committed = round;
+            }
+        }
+    }
+}
+
+/// Wrong: aborts the task. An aborted task is dropped at the `.await` it is parked on, so
+/// the worker never gets to roll back or to say its last words.
+pub async fn shutdown_after(worker: Worker, after: Duration) -> Result<u32, DbError> {
+    let task = tokio::spawn(db_operation(worker, std::future::pending()));
+    tokio::time::sleep(after).await;
+    say!("shutdown requested");
+    task.abort();
+    match task.await {
+        Ok(result) => result,
+        // Cancelled: the worker did not tell us what it committed.
+        Err(_cancelled) => Ok(0),
+    }
+}
+
+/// Wrong: on the first failure, aborts every other task instead of asking them to stop.
+pub async fn supervise(workers: Vec<Worker>) -> BTreeMap<String, Result<u32, DbError>> {
+    let mut set = JoinSet::new();
+    for worker in workers {
+        set.spawn(async move {
+            let name = worker.name.clone();
+            (name, db_operation(worker, std::future::pending()).await)
+        });
+    }
+    let mut report = BTreeMap::new();
+    while let Some(joined) = set.join_next().await {
+        let Ok((name, result)) = joined else { continue };
+        let failed = result.as_ref().err().cloned();
+        report.insert(name, result);
+        if let Some(error) = failed {
+            say!(
+                "supervisor: {} failed in round {}, cancelling the {} still running",
+                error.worker,
+                error.round,
+                set.len()
+            );
+            set.abort_all();
+        }
+    }
+    say!("supervisor: all workers stopped");
+    report
+}
+
+/// A map of a city, with the traffic on it when the traffic service answered in time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CityMap {
+    /// The city.
+    pub city: String,
+    /// What the traffic service said, or `None` if it was too slow.
+    pub traffic: Option<String>,
+}
+
+/// Builds the map of `city`, with the traffic if the optional `traffic` service answers
+/// within `budget`.
+///
+/// In time: prints `<city>: traffic included` and returns its answer. Too slow: prints
+/// `<city>: traffic service too slow, answering without it` at `budget`, and the request
+/// is cancelled right then (it never finishes later in the background).
+pub async fn city_map(
+    city: &str,
+    traffic: impl Future<Output = String>,
+    budget: Duration,
+) -> CityMap {
+    // `tokio::time::timeout` is `asyncio.wait_for`. When the time is up it drops the
+    // future it was given, which is the cancellation: the request is never polled again
+    // and everything it owned is dropped with it. (Timing out a `JoinHandle` instead would
+    // only stop waiting: the spawned task would carry on.)
+    let traffic = match tokio::time::timeout(budget, traffic).await {
+        Ok(report) => {
+            say!("{city}: traffic included");
+            Some(report)
+        }
+        Err(_elapsed) => {
+            say!("{city}: traffic service too slow, answering without it");
+            None
+        }
+    };
+    CityMap {
+        city: city.to_string(),
+        traffic,
+    }
+}

@@ -1,0 +1,68 @@
+//! What each subcommand does, in terms of the library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use crate::cli::{Cli, Command};
+use crate::course::{Course, Exercise};
+use crate::run::RunOptions;
+
+/// Runs the command line; `Ok(ExitCode::FAILURE)` when a check did not pass.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let root = cli.root.clone().unwrap_or_else(default_root);
+    let course = Course::load(&root)?;
+    let mut options = RunOptions::default();
+    if let Some(jobs) = cli.jobs {
+        options.jobs = jobs.max(1);
+    }
+    match &cli.command {
+        Command::Verify { exercise, repeat } => {
+            let selected = select(&course, exercise)?;
+            let verification = crate::verify::verify(&course, &selected, *repeat, &options)?;
+            print!("{}", crate::verify::render(&verification));
+            Ok(if verification.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Bless { exercise } => {
+            let selected = select(&course, exercise)?;
+            let written = crate::bless::bless(&course, &selected, &options)?;
+            println!(
+                "{written} snapshot(s) written; review them with `git diff` before committing"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The workspace this grader was built from.
+fn default_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn select<'a>(course: &'a Course, keys: &[String]) -> Result<Vec<&'a Exercise>> {
+    if keys.is_empty() {
+        return Ok(course.exercises.iter().collect());
+    }
+    keys.iter()
+        .map(|key| match course.find(key) {
+            Some(exercise) => Ok(exercise),
+            None => bail!(
+                "no exercise `{key}`; the course has: {}",
+                course
+                    .exercises
+                    .iter()
+                    .map(|e| e.slug.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+        .collect()
+}

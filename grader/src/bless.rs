@@ -1,0 +1,71 @@
+//! `grader bless`: write every snapshot (visible and hidden) from the reference solutions.
+//! Read the changed `.snap` files (`git diff`) before committing them.
+
+use anyhow::{Context, Result, bail};
+
+use crate::build;
+use crate::course::{Course, Exercise};
+use crate::pipeline;
+use crate::run::RunOptions;
+use crate::snapshot;
+use crate::submission::{Sources, Submission};
+use crate::verdict::Expectations;
+
+/// Runs the solutions of `selected` and writes their runs as the expected ones. Returns
+/// the number of snapshot files written.
+pub fn bless(course: &Course, selected: &[&Exercise], options: &RunOptions) -> Result<usize> {
+    let mut submissions = Vec::new();
+    for exercise in selected {
+        let path = exercise.solution(&course.root);
+        let source =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut submission = Submission {
+            id: exercise.slug.clone(),
+            ..Submission::default()
+        };
+        submission
+            .exercises
+            .insert(exercise.slug.clone(), Sources::lib_only(source));
+        submissions.push(submission);
+    }
+    build::fetch(course)?;
+    let mut compiled = pipeline::compile(course, submissions.iter().collect())?;
+    let graded = compiled.run(options, &Expectations::default())?;
+    let mut written = 0;
+    for (exercise, graded) in selected.iter().zip(&graded) {
+        let verdict = graded
+            .exercises
+            .first()
+            .context("the solution was not graded")?;
+        if let Some(error) = &verdict.compile_error {
+            bail!(
+                "the solution of {} does not compile:\n{error}",
+                exercise.slug
+            );
+        }
+        for suite in &exercise.suites {
+            for test in &suite.tests {
+                let result = verdict
+                    .tests
+                    .iter()
+                    .find(|t| &t.name == test)
+                    .context("test missing from the run")?;
+                let Some(actual) = &result.actual else {
+                    bail!(
+                        "the solution of {} produced no run for `{test}`: {}",
+                        exercise.slug,
+                        result.message.as_deref().unwrap_or("no reason given")
+                    );
+                };
+                let path = snapshot::path(suite, test);
+                let unchanged = snapshot::read(&path).is_ok_and(|old| &old == actual);
+                if !unchanged {
+                    let source = suite.path.strip_prefix(&course.root).unwrap_or(&suite.path);
+                    snapshot::write(&path, source, actual)?;
+                    written += 1;
+                }
+            }
+        }
+    }
+    Ok(written)
+}

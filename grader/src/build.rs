@@ -1,0 +1,302 @@
+//! Build: compile a staged batch, find whose code does not compile, and build the rest.
+//!
+//! One `cargo build --tests --keep-going` compiles every student crate and every test
+//! crate. A student crate that fails to compile only stops the test crate that depends on
+//! it; an error inside a test crate (a student changed a public signature the tests call)
+//! is traced back to the student through the `include!` line of the generated `batch.rs`.
+//! Those students are dropped from the test crate, which is built again without them.
+//! Their own compiler errors go to their feedback.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::course::{Course, Exercise};
+use crate::stage::{self, Stage};
+
+/// What the build produced.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// Per exercise slug, the batch test binary.
+    pub binaries: BTreeMap<String, PathBuf>,
+    /// Per (key, exercise slug), the compiler errors of a student whose code did not build.
+    pub failures: BTreeMap<(String, String), String>,
+}
+
+/// Where build artifacts are kept between runs, so dependencies compile once.
+pub fn target_dir(course: &Course) -> PathBuf {
+    course.root.join("target/grader")
+}
+
+/// Makes sure every dependency is downloaded, so builds of staged batches can run offline.
+pub fn fetch(course: &Course) -> Result<()> {
+    let output = cargo()
+        .args(["fetch", "--locked", "--quiet"])
+        .current_dir(&course.root)
+        .output()
+        .context("cannot run `cargo fetch`: is cargo on PATH?")?;
+    if !output.status.success() {
+        bail!(
+            "`cargo fetch --locked` failed in {}: {}",
+            course.root.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// Builds the staged batch until every test crate that still has students compiles.
+pub fn build(course: &Course, stage: &mut Stage) -> Result<Built> {
+    let mut built = Built::default();
+    // Each round either builds every remaining suite or drops at least one student, so
+    // the number of rounds is bounded by the number of students plus one.
+    for _round in 0..=stage.keys.len() + 1 {
+        let pending: Vec<&Exercise> = course
+            .exercises
+            .iter()
+            .filter(|e| {
+                stage.members.contains_key(&e.slug) && !built.binaries.contains_key(&e.slug)
+            })
+            .collect();
+        if pending.is_empty() {
+            return Ok(built);
+        }
+        let outcome = cargo_build(course, stage, &pending)?;
+        for exercise in pending {
+            if let Some(binary) = outcome.binaries.get(&Stage::suite_package(exercise)) {
+                built.binaries.insert(exercise.slug.clone(), binary.clone());
+                continue;
+            }
+            let members = stage
+                .members
+                .get(&exercise.slug)
+                .cloned()
+                .unwrap_or_default();
+            let failed: Vec<String> = members
+                .iter()
+                .filter(|key| outcome.errors_of(stage, exercise, key).is_some())
+                .cloned()
+                .collect();
+            let blamed = if failed.is_empty() {
+                members.clone()
+            } else {
+                failed
+            };
+            for key in &blamed {
+                let message = outcome
+                    .errors_of(stage, exercise, key)
+                    .unwrap_or_else(|| outcome.suite_errors(exercise));
+                built
+                    .failures
+                    .insert((key.clone(), exercise.slug.clone()), message);
+            }
+            let keep = members
+                .into_iter()
+                .filter(|k| !blamed.contains(k))
+                .collect();
+            stage::rewrite_suite(stage, exercise, keep)?;
+        }
+    }
+    bail!("the build of {} did not settle", stage.dir.display())
+}
+
+/// What one cargo run said, sorted by package.
+#[derive(Debug, Default)]
+struct CargoOutcome {
+    /// Package name -> test executable.
+    binaries: BTreeMap<String, PathBuf>,
+    /// Package name -> rendered errors.
+    errors: BTreeMap<String, Vec<String>>,
+    /// Suite package name -> (batch.rs line, rendered error) for errors inside a test crate.
+    suite_errors: BTreeMap<String, Vec<(Option<usize>, String)>>,
+}
+
+impl CargoOutcome {
+    /// The compiler errors that are this student's fault, in the student's own terms.
+    fn errors_of(&self, stage: &Stage, exercise: &Exercise, key: &str) -> Option<String> {
+        let own = self.errors.get(&Stage::crate_package(key, exercise));
+        let lines = stage.lines.get(&exercise.slug);
+        let in_tests: Vec<&String> = self
+            .suite_errors
+            .get(&Stage::suite_package(exercise))
+            .into_iter()
+            .flatten()
+            .filter(|(line, _)| line.and_then(|l| lines?.get(&l)).is_some_and(|k| k == key))
+            .map(|(_, text)| text)
+            .collect();
+        let all: Vec<&String> = own.into_iter().flatten().chain(in_tests).collect();
+        (!all.is_empty()).then(|| tidy(exercise, key, &all))
+    }
+
+    /// Errors in a test crate that no single student caused.
+    fn suite_errors(&self, exercise: &Exercise) -> String {
+        let errors: Vec<&String> = self
+            .suite_errors
+            .get(&Stage::suite_package(exercise))
+            .into_iter()
+            .flatten()
+            .map(|(_, text)| text)
+            .collect();
+        if errors.is_empty() {
+            "the tests of this exercise could not be built (no compiler message)".to_string()
+        } else {
+            tidy(exercise, "", &errors)
+        }
+    }
+}
+
+/// At most this many errors, and this many lines, go to a student.
+const MAX_ERRORS: usize = 3;
+const MAX_LINES: usize = 60;
+
+/// Rewrites staged paths into the ones the student knows, and trims.
+fn tidy(exercise: &Exercise, key: &str, errors: &[&String]) -> String {
+    let own_src = format!("crates/{}/src/", Stage::crate_package(key, exercise));
+    let student_src = format!("exercises/{}/src/", exercise.slug);
+    let tests = format!("suites/{}/common/", Stage::suite_package(exercise));
+    let mut text = errors
+        .iter()
+        .take(MAX_ERRORS)
+        .map(|e| e.replace(&own_src, &student_src).replace(&tests, "tests/"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if errors.len() > MAX_ERRORS {
+        text.push_str(&format!(
+            "\n... and {} more errors\n",
+            errors.len() - MAX_ERRORS
+        ));
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() > MAX_LINES {
+        format!(
+            "{}\n... ({} more lines)",
+            lines[..MAX_LINES].join("\n"),
+            lines.len() - MAX_LINES
+        )
+    } else {
+        text.trim_end().to_string()
+    }
+}
+
+fn cargo_build(course: &Course, stage: &Stage, pending: &[&Exercise]) -> Result<CargoOutcome> {
+    let mut command = cargo();
+    command
+        .args([
+            "build",
+            "--tests",
+            "--keep-going",
+            "--offline",
+            "--message-format=json",
+        ])
+        .args(["--profile", "grading"])
+        .arg("--manifest-path")
+        .arg(stage.dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target_dir(course))
+        .current_dir(&stage.dir);
+    for exercise in pending {
+        command.args(["-p", &Stage::suite_package(exercise)]);
+    }
+    let output = command.output().context("cannot run `cargo build`")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut outcome = CargoOutcome::default();
+    for line in stdout.lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        record(&mut outcome, &message);
+    }
+    if !output.status.success() && outcome.errors.is_empty() && outcome.suite_errors.is_empty() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr
+            .lines()
+            .rev()
+            .take(20)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        bail!(
+            "cargo could not build the staged batch in {}:\n{}",
+            stage.dir.display(),
+            tail.join("\n")
+        );
+    }
+    Ok(outcome)
+}
+
+fn record(outcome: &mut CargoOutcome, message: &Value) {
+    let package = message["manifest_path"]
+        .as_str()
+        .and_then(|p| {
+            Path::new(p)
+                .parent()?
+                .file_name()?
+                .to_str()
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    match message["reason"].as_str() {
+        Some("compiler-artifact") => {
+            if let (Some(exe), true) = (
+                message["executable"].as_str(),
+                message["profile"]["test"] == true,
+            ) {
+                outcome.binaries.insert(package, PathBuf::from(exe));
+            }
+        }
+        Some("compiler-message") if message["message"]["level"] == "error" => {
+            let rendered = message["message"]["rendered"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if package.starts_with("suite-") {
+                let line = batch_line(&message["message"]["spans"]);
+                outcome
+                    .suite_errors
+                    .entry(package)
+                    .or_default()
+                    .push((line, rendered));
+            } else {
+                outcome.errors.entry(package).or_default().push(rendered);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `batch.rs` line an error inside an included test file comes from.
+fn batch_line(spans: &Value) -> Option<usize> {
+    for span in spans.as_array()? {
+        let mut current = Some(span);
+        while let Some(span) = current {
+            if span["file_name"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("batch.rs"))
+            {
+                return span["line_start"].as_u64().map(|l| l as usize);
+            }
+            current = span.get("expansion").and_then(|e| e.get("span"));
+        }
+    }
+    None
+}
+
+/// A cargo command free of the settings of whatever cargo started the grader.
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for variable in [
+        "CARGO_TARGET_DIR",
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+        "CARGO_INCREMENTAL",
+        "CARGO_PROFILE_DEV_DEBUG",
+        "CARGO_BUILD_TARGET",
+    ] {
+        command.env_remove(variable);
+    }
+    command
+}

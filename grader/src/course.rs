@@ -1,0 +1,326 @@
+//! The course as the grader sees it: every exercise, its tests, points, reference
+//! solution, stub and wrong variants, read from the project tree.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// The whole course, in lesson order.
+#[derive(Debug)]
+pub struct Course {
+    /// The project root (the workspace holding `exercises/`, `solutions/`, `grader/`).
+    pub root: PathBuf,
+    /// The exercises, sorted by slug (`01-...`, `02-...`).
+    pub exercises: Vec<Exercise>,
+}
+
+/// One lesson.
+#[derive(Debug)]
+pub struct Exercise {
+    /// Folder name, e.g. `01-tick-file-watch`.
+    pub slug: String,
+    /// The manifest, `grader/course/<slug>/exercise.toml`.
+    pub manifest: Manifest,
+    /// `exercises/<slug>`: the pristine crate (manifest, stub, visible tests, snapshots).
+    pub dir: PathBuf,
+    /// `grader/course/<slug>`: the manifest, wrong variants, hidden tests.
+    pub grading_dir: PathBuf,
+    /// Visible and hidden test files.
+    pub suites: Vec<Suite>,
+}
+
+/// A test file and the tests found in it.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    /// File stem: the first half of each snapshot name.
+    pub name: String,
+    /// The test file.
+    pub path: PathBuf,
+    /// Where its snapshots live.
+    pub snapshots: PathBuf,
+    /// Kept by the grader, never shown to students.
+    pub hidden: bool,
+    /// The `#[test]` functions, in file order.
+    pub tests: Vec<String>,
+}
+
+/// `exercise.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Cargo package name, `exercise-NN`.
+    pub package: String,
+    /// Title in English and Russian.
+    pub title: Title,
+    /// Shown in feedback when the exercise is not at full marks.
+    #[serde(default)]
+    pub hint: Option<String>,
+    /// Points and texts per test.
+    pub tests: Vec<TestSpec>,
+    /// Plausible wrong solutions and the tests each must fail.
+    #[serde(default)]
+    pub wrong: Vec<WrongSpec>,
+}
+
+/// A title in both course languages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Title {
+    /// English.
+    pub en: String,
+    /// Russian.
+    pub ru: String,
+}
+
+/// One test's entry in the manifest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestSpec {
+    /// The test function's name.
+    pub name: String,
+    /// Points for passing it.
+    pub points: u32,
+    /// A hidden test's expected output is never shown.
+    #[serde(default)]
+    pub hidden: bool,
+    /// What the test checks, in one line.
+    pub description: String,
+    /// Shown when it fails.
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+/// A wrong variant: a whole `src/lib.rs` in `wrong/`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrongSpec {
+    /// File name in `wrong/`.
+    pub file: String,
+    /// The mistake it models.
+    pub why: String,
+    /// Exactly the tests it must fail.
+    pub fails: Vec<String>,
+}
+
+impl Course {
+    /// Reads every exercise that has a folder under `grader/course/`.
+    pub fn load(root: &Path) -> Result<Course> {
+        let course_dir = root.join("grader/course");
+        let mut slugs: Vec<String> = fs::read_dir(&course_dir)
+            .with_context(|| format!("cannot read the course folder {}", course_dir.display()))?
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.path().join("exercise.toml").is_file())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        slugs.sort();
+        if slugs.is_empty() {
+            bail!(
+                "no exercise manifests (grader/course/*/exercise.toml) under {}",
+                root.display()
+            );
+        }
+        let exercises = slugs
+            .iter()
+            .map(|slug| Exercise::load(root, slug))
+            .collect::<Result<_>>()?;
+        Ok(Course {
+            root: root.to_path_buf(),
+            exercises,
+        })
+    }
+
+    /// The exercise with this slug, package name or number (`01`, `exercise-01`, `01-tick-..`).
+    pub fn find(&self, key: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| {
+            e.slug == key || e.manifest.package == key || e.slug.split('-').next() == Some(key)
+        })
+    }
+}
+
+impl Exercise {
+    fn load(root: &Path, slug: &str) -> Result<Exercise> {
+        let grading_dir = root.join("grader/course").join(slug);
+        let manifest_path = grading_dir.join("exercise.toml");
+        let text = fs::read_to_string(&manifest_path)
+            .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+        let manifest: Manifest = toml::from_str(&text).with_context(|| {
+            format!(
+                "{} is not a valid exercise manifest",
+                manifest_path.display()
+            )
+        })?;
+        let dir = root.join("exercises").join(slug);
+        let mut suites = find_suites(&dir.join("tests"), false)?;
+        suites.extend(find_suites(&grading_dir.join("hidden"), true)?);
+        Ok(Exercise {
+            slug: slug.to_string(),
+            manifest,
+            dir,
+            grading_dir,
+            suites,
+        })
+    }
+
+    /// The Rust crate name the tests import, `exercise_NN`.
+    pub fn crate_name(&self) -> String {
+        self.manifest.package.replace('-', "_")
+    }
+
+    /// The stub students start from.
+    pub fn stub(&self) -> PathBuf {
+        self.dir.join("src/lib.rs")
+    }
+
+    /// The reference solution.
+    pub fn solution(&self, root: &Path) -> PathBuf {
+        root.join("solutions").join(&self.slug).join("src/lib.rs")
+    }
+
+    /// A wrong variant's source.
+    pub fn wrong(&self, spec: &WrongSpec) -> PathBuf {
+        self.grading_dir.join("wrong").join(&spec.file)
+    }
+
+    /// Every test name, visible and hidden, in suite order.
+    pub fn test_names(&self) -> Vec<String> {
+        self.suites
+            .iter()
+            .flat_map(|s| s.tests.iter().cloned())
+            .collect()
+    }
+
+    /// The manifest entry of a test.
+    pub fn spec(&self, test: &str) -> Option<&TestSpec> {
+        self.manifest.tests.iter().find(|t| t.name == test)
+    }
+
+    /// Total points of the exercise.
+    pub fn max_points(&self) -> u32 {
+        self.manifest.tests.iter().map(|t| t.points).sum()
+    }
+
+    /// Disagreements between the manifest and the test files, as sentences.
+    pub fn manifest_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let found: Vec<(String, bool)> = self
+            .suites
+            .iter()
+            .flat_map(|s| s.tests.iter().map(move |t| (t.clone(), s.hidden)))
+            .collect();
+        let mut seen = BTreeSet::new();
+        for (test, hidden) in &found {
+            if !seen.insert(test.clone()) {
+                problems.push(format!("test `{test}` is defined twice"));
+            }
+            match self.spec(test) {
+                None => problems.push(format!("test `{test}` has no entry in exercise.toml")),
+                Some(spec) if spec.hidden != *hidden => problems.push(format!(
+                    "test `{test}` is {} but exercise.toml says hidden = {}",
+                    if *hidden { "in hidden/" } else { "visible" },
+                    spec.hidden
+                )),
+                Some(spec) if spec.points == 0 => {
+                    problems.push(format!("test `{test}` is worth 0 points"))
+                }
+                Some(_) => {}
+            }
+        }
+        for spec in &self.manifest.tests {
+            if !seen.contains(&spec.name) {
+                problems.push(format!(
+                    "exercise.toml gives points to `{}`, which no test file defines",
+                    spec.name
+                ));
+            }
+        }
+        for wrong in &self.manifest.wrong {
+            if !self.wrong(wrong).is_file() {
+                problems.push(format!("wrong variant {} does not exist", wrong.file));
+            }
+            for test in &wrong.fails {
+                if !seen.contains(test) {
+                    problems.push(format!(
+                        "wrong variant {} lists unknown test `{test}`",
+                        wrong.file
+                    ));
+                }
+            }
+        }
+        for suite in &self.suites {
+            for test in &suite.tests {
+                if !crate::snapshot::path(suite, test).is_file() {
+                    problems.push(format!(
+                        "test `{test}` has no snapshot ({}); run `cargo run -p grader -- bless`",
+                        crate::snapshot::path(suite, test).display()
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}
+
+fn find_suites(dir: &Path, hidden: bool) -> Result<Vec<Suite>> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut suites = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") && path.is_file() {
+            let text = fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let name = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            suites.push(Suite {
+                name,
+                snapshots: dir.join("snapshots"),
+                path,
+                hidden,
+                tests: test_functions(&text),
+            });
+        }
+    }
+    suites.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(suites)
+}
+
+/// Names of the functions marked `#[test]` (the attribute on its own line, as rustfmt
+/// writes it).
+pub fn test_functions(source: &str) -> Vec<String> {
+    let mut tests = Vec::new();
+    let mut marked = false;
+    for line in source.lines().map(str::trim) {
+        if line == "#[test]" {
+            marked = true;
+        } else if marked && !line.starts_with("#[") && !line.starts_with("//") {
+            let name = line
+                .strip_prefix("fn ")
+                .or_else(|| line.strip_prefix("async fn "))
+                .and_then(|rest| rest.split(['(', '<']).next());
+            if let Some(name) = name {
+                tests.push(name.trim().to_string());
+            }
+            marked = false;
+        }
+    }
+    tests
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_functions;
+
+    #[test]
+    fn finds_test_functions_in_file_order() {
+        let source =
+            "#[test]\nfn first() {}\n\nfn helper() {}\n#[test]\n#[should_panic]\nfn second() {}\n";
+        assert_eq!(test_functions(source), ["first", "second"]);
+    }
+}

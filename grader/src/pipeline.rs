@@ -1,0 +1,94 @@
+//! The grading pipeline, top to bottom: stage -> build -> run -> verdict.
+//! (`discover` reads submissions before it; `report` writes results after it.)
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::build::{self, Built};
+use crate::course::Course;
+use crate::run::{self, RunOptions};
+use crate::stage::{self, Stage};
+use crate::submission::Submission;
+use crate::verdict::{self, Expectations, Graded};
+
+/// Submissions built together into one workspace (see `performance.md`: ~100 is the sweet
+/// spot; larger batches cost more per submission).
+pub const BATCH_SIZE: usize = 100;
+
+/// Set to keep the work folders (staged workspace, evidence) after the grader exits.
+pub const KEEP_WORK_ENV: &str = "GRADER_KEEP_WORK";
+
+/// A batch that has been staged and built, ready to run (possibly several times).
+#[derive(Debug)]
+pub struct Compiled<'a> {
+    course: &'a Course,
+    batch: Vec<&'a Submission>,
+    stage: Stage,
+    built: Built,
+    work: tempfile::TempDir,
+    runs: usize,
+}
+
+/// Stages and builds one batch.
+pub fn compile<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Compiled<'a>> {
+    let parent = build::target_dir(course).join("work");
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let work = tempfile::Builder::new()
+        .prefix("batch-")
+        // `GRADER_KEEP_WORK=1` keeps the staged workspace and run folders for debugging.
+        .disable_cleanup(std::env::var_os(KEEP_WORK_ENV).is_some())
+        .tempdir_in(&parent)
+        .with_context(|| format!("cannot create a work folder in {}", parent.display()))?;
+    let mut stage = stage::write(course, &batch, &work.path().join("stage"))?;
+    let built = build::build(course, &mut stage)?;
+    Ok(Compiled {
+        course,
+        batch,
+        stage,
+        built,
+        work,
+        runs: 0,
+    })
+}
+
+impl Compiled<'_> {
+    /// Runs every compiled test of the batch and judges it.
+    pub fn run(
+        &mut self,
+        options: &RunOptions,
+        expectations: &Expectations,
+    ) -> Result<Vec<Graded>> {
+        self.runs += 1;
+        let folder: PathBuf = self.work.path().join(format!("run-{}", self.runs));
+        let observations = run::run(self.course, &self.stage, &self.built, &folder, options)?;
+        Ok(verdict::judge(
+            self.course,
+            &self.batch,
+            &self.stage,
+            &self.built,
+            &observations,
+            expectations,
+        ))
+    }
+}
+
+/// Grades submissions batch by batch, calling `progress` after each batch with the number
+/// graded so far.
+pub fn grade(
+    course: &Course,
+    submissions: &[Submission],
+    options: &RunOptions,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<Graded>> {
+    build::fetch(course)?;
+    let expectations = Expectations::load(course)?;
+    let mut graded = Vec::with_capacity(submissions.len());
+    for chunk in submissions.chunks(BATCH_SIZE) {
+        let mut compiled = compile(course, chunk.iter().collect())?;
+        graded.extend(compiled.run(options, &expectations)?);
+        progress(graded.len());
+    }
+    Ok(graded)
+}
