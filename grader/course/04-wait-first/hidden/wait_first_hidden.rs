@@ -96,7 +96,11 @@ fn a_failure_before_the_deadline_is_collected_too() {
 #[test]
 fn nothing_ends_before_a_short_deadline() {
     let run = capture(LIMIT, async {
-        let report = all_within(vec![Job::ok("x", ms(2000)), Job::ok("y", ms(2500))], ms(1500)).await;
+        let report = all_within(
+            vec![Job::ok("x", ms(2000)), Job::ok("y", ms(2500))],
+            ms(1500),
+        )
+        .await;
         say!("all_within returned");
         tokio::time::sleep(ms(2000)).await;
         say!("2 s later");

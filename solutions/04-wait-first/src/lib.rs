@@ -1,0 +1,230 @@
+//! Lesson 4: wait for the first to complete, the first failure, or a deadline.
+//!
+//! Reference solution.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::time::Duration;
+
+use timeline::say;
+use tokio::task::{JoinError, JoinSet};
+
+// ---------------------------------------------------------------------------------------
+// Given: the simulated mirrors and jobs. Leave them as they are: the tests rely on what
+// they print and when.
+// ---------------------------------------------------------------------------------------
+
+/// A server holding a copy of the same data, answering after its own latency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mirror {
+    /// Printed in front of the mirror's line and returned in its [`Reply`].
+    pub name: &'static str,
+    /// How long the mirror takes to answer.
+    pub latency: Duration,
+}
+
+impl Mirror {
+    /// A mirror called `name` that answers after `latency`.
+    pub const fn new(name: &'static str, latency: Duration) -> Self {
+        Self { name, latency }
+    }
+
+    /// Asks the mirror for the data: after `latency` it prints `<name>: answered` and
+    /// returns its reply. Dropping the future before then cancels the request, and
+    /// nothing is printed.
+    pub async fn fetch(self) -> Reply {
+        tokio::time::sleep(self.latency).await;
+        say!("{}: answered", self.name);
+        Reply { mirror: self.name }
+    }
+}
+
+/// What a mirror sends back (every mirror has the same data; only the sender differs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The mirror that answered.
+    pub mirror: &'static str,
+}
+
+/// A job that takes a while and then succeeds or fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Job {
+    /// The job's name, unique in a batch.
+    pub name: &'static str,
+    /// How long the job runs before it ends.
+    pub takes: Duration,
+    /// `Some(reason)`: the job fails with this reason when its time is up.
+    pub fails_with: Option<&'static str>,
+}
+
+impl Job {
+    /// A job that succeeds after `takes`.
+    pub const fn ok(name: &'static str, takes: Duration) -> Self {
+        Self {
+            name,
+            takes,
+            fails_with: None,
+        }
+    }
+
+    /// A job that fails with `reason` after `takes`.
+    pub const fn failing(name: &'static str, takes: Duration, reason: &'static str) -> Self {
+        Self {
+            name,
+            takes,
+            fails_with: Some(reason),
+        }
+    }
+
+    /// Runs the job: after `takes` it prints `<name>: done` and returns `Ok(())`, or
+    /// prints `<name>: failed (<reason>)` and returns the error. Dropping the future
+    /// before then cancels the job, and nothing is printed.
+    pub async fn run(self) -> Result<(), JobError> {
+        tokio::time::sleep(self.takes).await;
+        match self.fails_with {
+            None => {
+                say!("{}: done", self.name);
+                Ok(())
+            }
+            Some(reason) => {
+                say!("{}: failed ({reason})", self.name);
+                Err(JobError {
+                    job: self.name,
+                    reason,
+                })
+            }
+        }
+    }
+}
+
+/// Why a job failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobError {
+    /// The job that failed.
+    pub job: &'static str,
+    /// What went wrong.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "job {} failed: {}", self.job, self.reason)
+    }
+}
+
+impl std::error::Error for JobError {}
+
+/// What [`until_first_failure`] reports when a job fails (asyncio's `done, pending`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstFailure {
+    /// The first failure.
+    pub error: JobError,
+    /// Jobs that had ended when it came, the failed one included.
+    pub done: usize,
+    /// Jobs still running when it came; they are cancelled and never end.
+    pub pending: usize,
+}
+
+/// What [`all_within`] collected by its deadline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AtDeadline {
+    /// The jobs that ended before the deadline, by name, with how each ended.
+    pub finished: BTreeMap<&'static str, Result<(), JobError>>,
+    /// The names of the jobs that had not ended by then; they are cancelled.
+    pub unfinished: BTreeSet<&'static str>,
+}
+
+// ---------------------------------------------------------------------------------------
+// The lesson: three ways to wait for a group of tasks.
+// ---------------------------------------------------------------------------------------
+
+/// Asks every mirror at once and returns the first reply, `None` if there are no
+/// mirrors. The other requests are cancelled: none of them prints anything afterwards.
+/// (asyncio: `asyncio.wait(tasks, return_when=FIRST_COMPLETED)`, then cancel `pending`.)
+pub async fn fastest(mirrors: Vec<Mirror>) -> Option<Reply> {
+    // A `JoinSet` owns a group of spawned tasks and hands back their results in the order
+    // they FINISH (not the order they were spawned in). tokio has no `return_when` flag:
+    // how long to wait is simply how many times you call `join_next`.
+    let mut requests = JoinSet::new();
+    for mirror in mirrors {
+        requests.spawn(mirror.fetch());
+    }
+    // `None`: the set is empty, there was nobody to ask. (`futures::future::select_all`
+    // would panic on an empty list instead, and asyncio's `wait` raises `ValueError`.)
+    let first = requests.join_next().await?;
+    Some(joined(first))
+    // `requests` is dropped here, and dropping a `JoinSet` aborts every task still in it.
+    // That is the opposite of asyncio, where the `pending` tasks keep running until you
+    // cancel them, and of a bare `JoinHandle`, whose drop DETACHES the task: it would go
+    // on and print `answered` later. With `select_all` or `FuturesUnordered` the requests
+    // are plain futures on this task, and dropping them cancels them the same way.
+}
+
+/// Runs all jobs at once until one fails. `Ok(n)`: all `n` jobs succeeded. At the first
+/// failure, returns it at once with how many jobs had ended (`done`, the failed one
+/// included) and how many were still running (`pending`); those are cancelled, so none
+/// of them prints anything afterwards.
+/// (asyncio: `asyncio.wait(tasks, return_when=FIRST_EXCEPTION)`, then cancel `pending`.)
+pub async fn until_first_failure(jobs: Vec<Job>) -> Result<usize, FirstFailure> {
+    let mut running = JoinSet::new();
+    for job in jobs {
+        running.spawn(job.run());
+    }
+    let mut done = 0;
+    // A failure in Rust is a value (`Err`), not an exception flying out of the task, so
+    // "first exception" is just the first `Err` the loop sees.
+    while let Some(result) = running.join_next().await {
+        done += 1;
+        if let Err(error) = joined(result) {
+            // What is left in the set is exactly asyncio's `pending`.
+            let pending = running.len();
+            // Not strictly needed (dropping the set at `return` does the same), but it
+            // says what happens to them.
+            running.abort_all();
+            return Err(FirstFailure {
+                error,
+                done,
+                pending,
+            });
+        }
+    }
+    Ok(done)
+}
+
+/// Runs all jobs at once and collects those that end within `limit`, successes and
+/// failures alike. Returns as soon as all have ended, or at the deadline with the names
+/// of the others, which are then cancelled: none of them prints anything afterwards.
+/// (asyncio: `asyncio.wait(tasks, timeout=limit)`, then cancel `pending`.)
+pub async fn all_within(jobs: Vec<Job>, limit: Duration) -> AtDeadline {
+    let mut report = AtDeadline {
+        unfinished: jobs.iter().map(|job| job.name).collect(),
+        ..AtDeadline::default()
+    };
+    let mut running = JoinSet::new();
+    for job in jobs {
+        // Tag each result with its job's name: the set gives results back in the order
+        // they finish, so this is how we know whose result it is.
+        running.spawn(async move { (job.name, job.run().await) });
+    }
+    // ALL_COMPLETED is "join until the set is empty"; the timeout puts one deadline on
+    // the whole loop. Each result is recorded as it arrives, so when the deadline drops
+    // the loop, everything that finished is already in the report.
+    let collect = async {
+        while let Some(result) = running.join_next().await {
+            let (name, outcome) = joined(result);
+            report.unfinished.remove(name);
+            report.finished.insert(name, outcome);
+        }
+    };
+    // `Err(Elapsed)` only says the deadline came first. Unlike `asyncio.wait(timeout=..)`,
+    // which leaves `pending` running, the tasks still in `running` are aborted when it is
+    // dropped at the end of this function.
+    let _ = tokio::time::timeout(limit, collect).await;
+    report
+}
+
+/// The value of a finished task. A task that panicked gives a `JoinError`; carry the
+/// panic on here, as awaiting a failed asyncio task re-raises its exception.
+fn joined<T>(result: Result<T, JoinError>) -> T {
+    result.unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()))
+}
