@@ -1,4 +1,5 @@
-//! WRONG on purpose: stops workers with `JoinHandle::abort` / `JoinSet::abort_all`, so no rollback ever runs.
+//! WRONG on purpose: stops workers with `JoinHandle::abort` / `JoinSet::abort_all`, so no rollback
+//! ever runs.
 
 use std::collections::BTreeMap;
 use std::fmt;

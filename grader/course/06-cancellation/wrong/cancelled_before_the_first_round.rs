@@ -1,4 +1,5 @@
-//! WRONG on purpose: `let _ = token.drop_guard()` drops the guard at once, which cancels the token before the first round.
+//! WRONG on purpose: `let _ = token.drop_guard()` drops the guard at once, which cancels the token
+//! before the first round.
 
 use std::collections::BTreeMap;
 use std::fmt;

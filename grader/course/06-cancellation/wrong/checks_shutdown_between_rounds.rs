@@ -1,4 +1,5 @@
-//! WRONG on purpose: looks at the shutdown signal only between rounds, so the round in flight runs to its end first.
+//! WRONG on purpose: looks at the shutdown signal only between rounds, so the round in flight runs
+//! to its end first.
 
 use std::collections::BTreeMap;
 use std::fmt;

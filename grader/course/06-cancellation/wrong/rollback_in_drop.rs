@@ -1,4 +1,5 @@
-//! WRONG on purpose: rolls back in `Drop` and aborts the tasks; `Drop` cannot `.await`, so the cleanup takes no time at all.
+//! WRONG on purpose: rolls back in `Drop` and aborts the tasks; `Drop` cannot `.await`, so the
+//! cleanup takes no time at all.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,5 @@
-//! WRONG on purpose: spawns the traffic request and times out its `JoinHandle`; the request goes on running.
+//! WRONG on purpose: spawns the traffic request and times out its `JoinHandle`; the request goes on
+//! running.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,5 @@
-//! WRONG on purpose: `try_join_all` returns at the first error by dropping the other workers, so none of them rolls back.
+//! WRONG on purpose: `try_join_all` returns at the first error by dropping the other workers, so
+//! none of them rolls back.
 
 use std::collections::BTreeMap;
 use std::fmt;
