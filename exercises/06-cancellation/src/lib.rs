@@ -1,1 +1,222 @@
-//! Lesson 6: cooperative cancellation with async cleanup.
+//! WRONG on purpose: spawns the traffic request and times out its `JoinHandle`; the request goes on
+//! running.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use timeline::say;
+use tokio_util::sync::CancellationToken;
+
+/// A simulated database worker: it writes one record per round, forever, until it is asked
+/// to stop (or until the round it is told to fail in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Worker {
+    /// The worker's name, as printed and as used in errors and reports.
+    pub name: String,
+    /// How long one round (one write) takes before it is committed.
+    pub round: Duration,
+    /// How long rolling back the round in flight takes, once a shutdown is requested.
+    pub cleanup: Duration,
+    /// `Some(n)`: round `n` fails instead of being committed.
+    pub fails_in_round: Option<u32>,
+}
+
+impl Worker {
+    /// A worker that commits a round every `round` and needs `cleanup` to roll back.
+    pub fn new(name: &str, round: Duration, cleanup: Duration) -> Self {
+        Self {
+            name: name.to_string(),
+            round,
+            cleanup,
+            fails_in_round: None,
+        }
+    }
+
+    /// The same worker, except that round `round` fails.
+    pub fn failing_in_round(mut self, round: u32) -> Self {
+        self.fails_in_round = Some(round);
+        self
+    }
+}
+
+/// A round that failed: which worker, which round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbError {
+    /// The worker whose round failed.
+    pub worker: String,
+    /// The round that failed (counted from 1).
+    pub round: u32,
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: round {} failed", self.worker, self.round)
+    }
+}
+
+impl std::error::Error for DbError {}
+
+/// Runs `worker`'s rounds until `shutdown` completes; returns how many rounds it committed.
+///
+/// Round `n` takes `worker.round`; then it prints `<name>: round <n> committed` and the
+/// next round begins at once. If the worker is set to fail in round `n`, it prints
+/// `<name>: round <n> failed` instead and returns the error.
+///
+/// When `shutdown` completes (at any moment, also in the middle of a round, also before
+/// the first round is committed), the round in flight is abandoned and rolled back: after
+/// `worker.cleanup` the worker prints `<name>: round <n> rolled back`, then its last words
+/// `<name>: closed (<k> committed)`, and returns `Ok(k)`.
+pub async fn db_operation(
+    worker: Worker,
+    shutdown: impl Future<Output = ()>,
+) -> Result<u32, DbError> {
+    // A shutdown signal is any future that completes when it is time to stop: a
+    // `CancellationToken::cancelled()`, a watch channel's `changed()`, a `sleep`, Ctrl-C.
+    // `select!` needs to poll it again on every round without consuming it, so it is pinned
+    // once here and borrowed as `&mut shutdown` below.
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut committed = 0;
+    loop {
+        let round = committed + 1;
+        tokio::select! {
+            // `biased;` polls the branches top to bottom instead of in a random order. If a
+            // round ends at the very instant the shutdown arrives, the shutdown wins, every
+            // time. Without it the outcome of such a tie is a coin toss.
+            biased;
+            () = &mut shutdown => {
+                // Here lies the whole difference with `JoinHandle::abort`. An aborted task
+                // is dropped at the `.await` where it sleeps; only `Drop` runs, and `Drop`
+                // is synchronous: it cannot wait for a rollback. Asked to stop
+                // cooperatively, the worker leaves its loop itself and is still an async
+                // function, free to `.await` its cleanup.
+                tokio::time::sleep(worker.cleanup).await;
+                say!("{}: round {round} rolled back", worker.name);
+                say!("{}: closed ({committed} committed)", worker.name);
+                return Ok(committed);
+            }
+            // Dropping this sleep when the shutdown wins is what "abandons" the round:
+            // nothing of it is committed.
+            () = tokio::time::sleep(worker.round) => {
+                if worker.fails_in_round == Some(round) {
+                    say!("{}: round {round} failed", worker.name);
+                    return Err(DbError { worker: worker.name, round });
+                }
+                say!("{}: round {round} committed", worker.name);
+                committed = round;
+            }
+        }
+    }
+}
+
+/// Starts `worker` in the background, lets it work for `after`, then asks it to shut down
+/// (printing `shutdown requested`) and waits until it has rolled back and closed. Returns
+/// what the worker returned. (The worker given here does not fail.)
+pub async fn shutdown_after(worker: Worker, after: Duration) -> Result<u32, DbError> {
+    // The asyncio lesson: `task = create_task(..)`, sleep, `task.cancel()`, `await task`.
+    // `task.cancel()` throws `CancelledError` into the coroutine, which may catch it and
+    // clean up. `JoinHandle::abort` does not: it drops the task's future, so no `.await`
+    // after it ever runs. The tokio way is to *ask*: a `CancellationToken` the worker
+    // listens to, and then to wait for the task, as `await task` does.
+    let token = CancellationToken::new();
+    let task = tokio::spawn(db_operation(worker, token.clone().cancelled_owned()));
+    tokio::time::sleep(after).await;
+    say!("shutdown requested");
+    token.cancel();
+    // Awaiting the handle is what lets the caller know the cleanup is done. A dropped
+    // `JoinHandle` does not stop the task either: it just runs on, unobserved.
+    task.await.expect("the worker does not panic")
+}
+
+/// Runs all `workers` at once until the first one fails. Then asks the others to shut
+/// down, waits until every one of them has rolled back and closed, and returns what each
+/// worker returned, by name.
+///
+/// At the first failure it prints
+/// `supervisor: <name> failed in round <n>, cancelling the <k> still running`
+/// (`k`: the workers that have not returned yet); once every worker has stopped, it prints
+/// `supervisor: all workers stopped`.
+pub async fn supervise(workers: Vec<Worker>) -> BTreeMap<String, Result<u32, DbError>> {
+    // One token for the whole group: `cancel()` reaches every clone at once.
+    let token = CancellationToken::new();
+
+    // The workers run as futures in a `FuturesUnordered`, which polls them all on this task
+    // and yields each result as it finishes. A `JoinSet` of spawned tasks (each with
+    // `token.clone().cancelled_owned()`) works the same way here.
+    let mut running: FuturesUnordered<_> = workers
+        .into_iter()
+        .map(|worker| {
+            let token = token.clone();
+            async move {
+                (
+                    worker.name.clone(),
+                    db_operation(worker, token.cancelled_owned()).await,
+                )
+            }
+        })
+        .collect();
+
+    let mut report = BTreeMap::new();
+    // asyncio.wait(.., return_when=FIRST_EXCEPTION): take results as they come until one
+    // is an error.
+    while let Some((name, result)) = running.next().await {
+        let failed = result.as_ref().err().cloned();
+        report.insert(name, result);
+        if let Some(error) = failed {
+            say!(
+                "supervisor: {} failed in round {}, cancelling the {} still running",
+                error.worker,
+                error.round,
+                running.len()
+            );
+            // `for p in pending: p.cancel()`: one call asks all of them.
+            token.cancel();
+            break;
+        }
+    }
+
+    // `await asyncio.gather(*pending)`: keep polling until every cancelled worker has
+    // finished its cleanup. Returning now would drop `running`, and dropping a future is
+    // tokio's hard cancel: the rollbacks in progress would simply vanish.
+    while let Some((name, result)) = running.next().await {
+        report.insert(name, result);
+    }
+    say!("supervisor: all workers stopped");
+    report
+}
+
+/// A map of a city, with the traffic on it when the traffic service answered in time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CityMap {
+    /// The city.
+    pub city: String,
+    /// What the traffic service said, or `None` if it was too slow.
+    pub traffic: Option<String>,
+}
+
+/// Wrong: `timeout` on a `JoinHandle` only stops *waiting*. Dropping the handle detaches
+/// the task; it is not cancelled.
+pub async fn city_map(
+    city: &str,
+    traffic: impl Future<Output = String> + Send + 'static,
+    budget: Duration,
+) -> CityMap {
+    let request = tokio::spawn(traffic);
+    let traffic = match tokio::time::timeout(budget, request).await {
+        Ok(report) => {
+            say!("{city}: traffic included");
+            report.ok()
+        }
+        Err(_elapsed) => {
+            say!("{city}: traffic service too slow, answering without it");
+            None
+        }
+    };
+    CityMap {
+        city: city.to_string(),
+        traffic,
+    }
+}

@@ -135,8 +135,9 @@ pub async fn shutdown_after(worker: Worker, after: Duration) -> Result<u32, DbEr
 /// down, waits until every one of them has rolled back and closed, and returns what each
 /// worker returned, by name.
 ///
-/// At the first failure it prints `supervisor: <name> failed in round <n>, cancelling the
-/// <k> still running`; once every worker has stopped,
+/// At the first failure it prints
+/// `supervisor: <name> failed in round <n>, cancelling the <k> still running`
+/// (`k`: the workers that have not returned yet); once every worker has stopped, it prints
 /// `supervisor: all workers stopped`.
 pub async fn supervise(workers: Vec<Worker>) -> BTreeMap<String, Result<u32, DbError>> {
     // One token for the whole group: `cancel()` reaches every clone at once.
