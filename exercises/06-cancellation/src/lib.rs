@@ -1,15 +1,16 @@
-//! WRONG on purpose: spawns the traffic request and times out its `JoinHandle`; the request goes on
-//! running.
+//! Lesson 6: cooperative cancellation, with async cleanup.
+//!
+//! Read the task in README.md. Run the demo with `cargo run -p exercise-06` and the tests
+//! with `cargo test -p exercise-06`. Print with `say!`, not `println!`: the tests read
+//! what you print and when.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
+#[allow(unused_imports)]
 use timeline::say;
-use tokio_util::sync::CancellationToken;
 
 /// A simulated database worker: it writes one record per round, forever, until it is asked
 /// to stop (or until the round it is told to fail in).
@@ -74,61 +75,36 @@ pub async fn db_operation(
     worker: Worker,
     shutdown: impl Future<Output = ()>,
 ) -> Result<u32, DbError> {
-    // A shutdown signal is any future that completes when it is time to stop: a
-    // `CancellationToken::cancelled()`, a watch channel's `changed()`, a `sleep`, Ctrl-C.
-    // `select!` needs to poll it again on every round without consuming it, so it is pinned
-    // once here and borrowed as `&mut shutdown` below.
-    let mut shutdown = std::pin::pin!(shutdown);
-    let mut committed = 0;
-    loop {
-        let round = committed + 1;
-        tokio::select! {
-            // `biased;` polls the branches top to bottom instead of in a random order. If a
-            // round ends at the very instant the shutdown arrives, the shutdown wins, every
-            // time. Without it the outcome of such a tie is a coin toss.
-            biased;
-            () = &mut shutdown => {
-                // Here lies the whole difference with `JoinHandle::abort`. An aborted task
-                // is dropped at the `.await` where it sleeps; only `Drop` runs, and `Drop`
-                // is synchronous: it cannot wait for a rollback. Asked to stop
-                // cooperatively, the worker leaves its loop itself and is still an async
-                // function, free to `.await` its cleanup.
-                tokio::time::sleep(worker.cleanup).await;
-                say!("{}: round {round} rolled back", worker.name);
-                say!("{}: closed ({committed} committed)", worker.name);
-                return Ok(committed);
-            }
-            // Dropping this sleep when the shutdown wins is what "abandons" the round:
-            // nothing of it is committed.
-            () = tokio::time::sleep(worker.round) => {
-                if worker.fails_in_round == Some(round) {
-                    say!("{}: round {round} failed", worker.name);
-                    return Err(DbError { worker: worker.name, round });
-                }
-                say!("{}: round {round} committed", worker.name);
-                committed = round;
-            }
-        }
-    }
+    // TODO: loop over rounds 1, 2, 3, ... In each round wait for whichever comes first:
+    //   - the round's work, `tokio::time::sleep(worker.round)`: then fail (if this is
+    //     `worker.fails_in_round`) or print the commit and go on with the next round;
+    //   - the `shutdown` future: then `.await` the rollback (`sleep(worker.cleanup)`),
+    //     print the rollback and the last words, and return how many rounds were committed.
+    // `tokio::select!` waits for both at once and drops the loser. To poll the same
+    // `shutdown` again on every round, pin it once before the loop
+    // (`let mut shutdown = std::pin::pin!(shutdown);`) and select on `&mut shutdown`.
+    // Write `biased;` first in the `select!` and put the shutdown branch first: otherwise
+    // `select!` picks a random branch when both are ready at the same instant.
+    // This is cooperative cancellation: the worker itself leaves its loop and, still being
+    // an async function, may `.await` its cleanup. Nothing of that is possible after
+    // `JoinHandle::abort`, which drops the future where it waits (only `Drop` runs).
+    let _ = (worker, shutdown);
+    todo!("db_operation")
 }
 
 /// Starts `worker` in the background, lets it work for `after`, then asks it to shut down
 /// (printing `shutdown requested`) and waits until it has rolled back and closed. Returns
 /// what the worker returned. (The worker given here does not fail.)
 pub async fn shutdown_after(worker: Worker, after: Duration) -> Result<u32, DbError> {
-    // The asyncio lesson: `task = create_task(..)`, sleep, `task.cancel()`, `await task`.
-    // `task.cancel()` throws `CancelledError` into the coroutine, which may catch it and
-    // clean up. `JoinHandle::abort` does not: it drops the task's future, so no `.await`
-    // after it ever runs. The tokio way is to *ask*: a `CancellationToken` the worker
-    // listens to, and then to wait for the task, as `await task` does.
-    let token = CancellationToken::new();
-    let task = tokio::spawn(db_operation(worker, token.clone().cancelled_owned()));
-    tokio::time::sleep(after).await;
-    say!("shutdown requested");
-    token.cancel();
-    // Awaiting the handle is what lets the caller know the cleanup is done. A dropped
-    // `JoinHandle` does not stop the task either: it just runs on, unobserved.
-    task.await.expect("the worker does not panic")
+    // TODO: start the worker in the background (`tokio::spawn(db_operation(..))`), with a
+    // shutdown future you can trigger later: `token.clone().cancelled_owned()` for a
+    // `tokio_util::sync::CancellationToken`, or a future waiting on a `tokio::sync::watch`
+    // or `oneshot` channel. Sleep `after`, print "shutdown requested", trigger it, and
+    // `.await` the `JoinHandle`: that is how you know the rollback has finished (asyncio:
+    // `task.cancel()` then `await task`). Do not `abort()` the task: its cleanup would
+    // never run.
+    let _ = (worker, after);
+    todo!("shutdown_after")
 }
 
 /// Runs all `workers` at once until the first one fails. Then asks the others to shut
@@ -140,52 +116,20 @@ pub async fn shutdown_after(worker: Worker, after: Duration) -> Result<u32, DbEr
 /// (`k`: the workers that have not returned yet); once every worker has stopped, it prints
 /// `supervisor: all workers stopped`.
 pub async fn supervise(workers: Vec<Worker>) -> BTreeMap<String, Result<u32, DbError>> {
-    // One token for the whole group: `cancel()` reaches every clone at once.
-    let token = CancellationToken::new();
-
-    // The workers run as futures in a `FuturesUnordered`, which polls them all on this task
-    // and yields each result as it finishes. A `JoinSet` of spawned tasks (each with
-    // `token.clone().cancelled_owned()`) works the same way here.
-    let mut running: FuturesUnordered<_> = workers
-        .into_iter()
-        .map(|worker| {
-            let token = token.clone();
-            async move {
-                (
-                    worker.name.clone(),
-                    db_operation(worker, token.cancelled_owned()).await,
-                )
-            }
-        })
-        .collect();
-
-    let mut report = BTreeMap::new();
-    // asyncio.wait(.., return_when=FIRST_EXCEPTION): take results as they come until one
-    // is an error.
-    while let Some((name, result)) = running.next().await {
-        let failed = result.as_ref().err().cloned();
-        report.insert(name, result);
-        if let Some(error) = failed {
-            say!(
-                "supervisor: {} failed in round {}, cancelling the {} still running",
-                error.worker,
-                error.round,
-                running.len()
-            );
-            // `for p in pending: p.cancel()`: one call asks all of them.
-            token.cancel();
-            break;
-        }
-    }
-
-    // `await asyncio.gather(*pending)`: keep polling until every cancelled worker has
-    // finished its cleanup. Returning now would drop `running`, and dropping a future is
-    // tokio's hard cancel: the rollbacks in progress would simply vanish.
-    while let Some((name, result)) = running.next().await {
-        report.insert(name, result);
-    }
-    say!("supervisor: all workers stopped");
-    report
+    // TODO: asyncio's `wait(.., return_when=FIRST_EXCEPTION)`, cancel the pending, `gather`.
+    // 1. Start every worker with its own copy of one shutdown signal (clones of a
+    //    `CancellationToken`, or receivers of one `watch` channel), either spawned into a
+    //    `tokio::task::JoinSet` or as futures in a `futures::stream::FuturesUnordered`.
+    // 2. Take results as they finish (`join_next()` / `next()`) until one is an `Err`.
+    //    Print the supervisor line, then trigger the shutdown signal.
+    // 3. Keep taking results until every worker has returned: each one is rolling back
+    //    now. Returning early would drop them (a `JoinSet` aborts its tasks when dropped,
+    //    a dropped future is cancelled on the spot) or leave them running unobserved.
+    // 4. Print "supervisor: all workers stopped" and return every result by name.
+    // `futures::future::try_join_all` is not the tool here: at the first error it drops
+    // all the other futures, and with them their chance to roll back.
+    let _ = workers;
+    todo!("supervise")
 }
 
 /// A map of a city, with the traffic on it when the traffic service answered in time.
@@ -197,26 +141,23 @@ pub struct CityMap {
     pub traffic: Option<String>,
 }
 
-/// Wrong: `timeout` on a `JoinHandle` only stops *waiting*. Dropping the handle detaches
-/// the task; it is not cancelled.
+/// Builds the map of `city`, with the traffic if the optional `traffic` service answers
+/// within `budget`.
+///
+/// In time: prints `<city>: traffic included` and returns its answer. Too slow: prints
+/// `<city>: traffic service too slow, answering without it` at `budget`, and the request
+/// is cancelled right then (it never finishes later in the background).
 pub async fn city_map(
     city: &str,
-    traffic: impl Future<Output = String> + Send + 'static,
+    traffic: impl Future<Output = String>,
     budget: Duration,
 ) -> CityMap {
-    let request = tokio::spawn(traffic);
-    let traffic = match tokio::time::timeout(budget, request).await {
-        Ok(report) => {
-            say!("{city}: traffic included");
-            report.ok()
-        }
-        Err(_elapsed) => {
-            say!("{city}: traffic service too slow, answering without it");
-            None
-        }
-    };
-    CityMap {
-        city: city.to_string(),
-        traffic,
-    }
+    // TODO: give the `traffic` future at most `budget` (`tokio::time::timeout`, the
+    // tokio `asyncio.wait_for`). In time: print "<city>: traffic included" and keep the
+    // answer. Too late: print "<city>: traffic service too slow, answering without it"
+    // and go on without it. Return the `CityMap`.
+    // Time out the future itself, not a `JoinHandle` of it: `timeout` drops the future
+    // when the time is up, which cancels the request; a spawned task would keep running.
+    let _ = (city, traffic, budget);
+    todo!("city_map")
 }
