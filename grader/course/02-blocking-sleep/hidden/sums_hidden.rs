@@ -15,9 +15,10 @@ fn ties_in_task_order<T>(mut run: Run<T>) -> Run<T> {
     fn task(line: &str) -> &str {
         line.split(':').next().unwrap_or(line)
     }
-    run.transcript
-        .events
-        .sort_by(|x, y| x.at.cmp(&y.at).then_with(|| task(&x.text).cmp(task(&y.text))));
+    run.transcript.events.sort_by(|x, y| {
+        x.at.cmp(&y.at)
+            .then_with(|| task(&x.text).cmp(task(&y.text)))
+    });
     run
 }
 
@@ -29,6 +30,9 @@ fn sum_uses_the_name_numbers_and_step_it_is_given() {
 
 #[test]
 fn two_sums_of_different_lengths_interleave() {
-    let run = capture(LIMIT, sum_both(&[5, 1, 4], &[2, 2], Duration::from_millis(700)));
+    let run = capture(
+        LIMIT,
+        sum_both(&[5, 1, 4], &[2, 2], Duration::from_millis(700)),
+    );
     check!(ties_in_task_order(run));
 }
