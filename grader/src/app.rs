@@ -28,6 +28,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
+        Command::Grade {
+            submissions,
+            exercise,
+            student,
+            out,
+            gradescope,
+        } => {
+            let request = crate::grade::GradeRequest {
+                submissions: submissions.as_deref(),
+                exercises: select(&course, exercise)?,
+                students: student,
+                out,
+                gradescope: *gradescope,
+            };
+            crate::grade::grade(&course, &request, &options)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bless { exercise } => {
             let selected = select(&course, exercise)?;
             let written = crate::bless::bless(&course, &selected, &options)?;

@@ -34,6 +34,27 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_name = "N")]
         repeat: usize,
     },
+    /// Grade a class: build and test every submission, write the gradebook, results and
+    /// feedback. Exits 0 whenever grading completed, whatever the scores.
+    Grade {
+        /// A folder with one entry per student (the entry's name is the student id): a
+        /// folder (a copy of the student's workspace, or just its exercises/), a .zip or a
+        /// .tar.gz. Without it, the bundled demo class is graded.
+        #[arg(value_name = "SUBMISSIONS")]
+        submissions: Option<PathBuf>,
+        /// Only these exercises (number, slug or package name); repeatable.
+        #[arg(long, short, value_name = "EXERCISE")]
+        exercise: Vec<String>,
+        /// Only these students (their ids); repeatable.
+        #[arg(long, short, value_name = "ID")]
+        student: Vec<String>,
+        /// Where to write gradebook.csv, results.json, junit.xml and feedback/.
+        #[arg(long, short, default_value = "grades", value_name = "DIR")]
+        out: PathBuf,
+        /// Also write Gradescope's results.json per student (gradescope/<id>/results.json).
+        #[arg(long)]
+        gradescope: bool,
+    },
     /// Write every snapshot (visible and hidden) from the reference solutions.
     Bless {
         /// Only these exercises (number, slug or package name); repeatable.

@@ -58,6 +58,10 @@ pub struct Manifest {
     /// Shown in feedback when the exercise is not at full marks.
     #[serde(default)]
     pub hint: Option<String>,
+    /// Real seconds one test may take (default: the grader's, 10 s). Waiting on the paused
+    /// clock costs nothing, so only blocking code comes near it.
+    #[serde(default)]
+    pub time_limit: Option<f64>,
     /// Points and texts per test.
     pub tests: Vec<TestSpec>,
     /// Plausible wrong solutions and the tests each must fail.
@@ -154,7 +158,17 @@ impl Exercise {
         })?;
         let dir = root.join("exercises").join(slug);
         let mut suites = find_suites(&dir.join("tests"), false)?;
-        suites.extend(find_suites(&grading_dir.join("hidden"), true)?);
+        for hidden in find_suites(&grading_dir.join("hidden"), true)? {
+            if let Some(visible) = suites.iter().find(|s| s.name == hidden.name) {
+                bail!(
+                    "{} and {} have the same name; test files of one exercise need different \
+                     names (their snapshots are named after them)",
+                    visible.path.display(),
+                    hidden.path.display()
+                );
+            }
+            suites.push(hidden);
+        }
         Ok(Exercise {
             slug: slug.to_string(),
             manifest,

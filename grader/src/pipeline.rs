@@ -60,9 +60,26 @@ impl Compiled<'_> {
         options: &RunOptions,
         expectations: &Expectations,
     ) -> Result<Vec<Graded>> {
+        self.run_with(options, expectations, &|| {})
+    }
+
+    /// [`Compiled::run`], calling `done` after each (student, exercise) pair has run.
+    pub fn run_with(
+        &mut self,
+        options: &RunOptions,
+        expectations: &Expectations,
+        done: &(dyn Fn() + Sync),
+    ) -> Result<Vec<Graded>> {
         self.runs += 1;
         let folder: PathBuf = self.work.path().join(format!("run-{}", self.runs));
-        let observations = run::run(self.course, &self.stage, &self.built, &folder, options)?;
+        let observations = run::run(
+            self.course,
+            &self.stage,
+            &self.built,
+            &folder,
+            options,
+            done,
+        )?;
         Ok(verdict::judge(
             self.course,
             &self.batch,
@@ -74,21 +91,29 @@ impl Compiled<'_> {
     }
 }
 
-/// Grades submissions batch by batch, calling `progress` after each batch with the number
-/// graded so far.
+/// Hears how grading goes, to show progress.
+pub trait Progress: Sync {
+    /// A batch of `size` submissions starts building.
+    fn building(&self, size: usize);
+    /// One (student, exercise) pair has run; `total` pairs are in this batch.
+    fn ran(&self, total: usize);
+}
+
+/// Grades submissions batch by batch.
 pub fn grade(
     course: &Course,
     submissions: &[Submission],
     options: &RunOptions,
-    mut progress: impl FnMut(usize),
+    expectations: &Expectations,
+    progress: &dyn Progress,
 ) -> Result<Vec<Graded>> {
     build::fetch(course)?;
-    let expectations = Expectations::load(course)?;
     let mut graded = Vec::with_capacity(submissions.len());
     for chunk in submissions.chunks(BATCH_SIZE) {
+        progress.building(chunk.len());
         let mut compiled = compile(course, chunk.iter().collect())?;
-        graded.extend(compiled.run(options, &expectations)?);
-        progress(graded.len());
+        let total = compiled.stage.members.values().map(Vec::len).sum();
+        graded.extend(compiled.run_with(options, expectations, &|| progress.ran(total))?);
     }
     Ok(graded)
 }

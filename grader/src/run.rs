@@ -67,12 +67,15 @@ pub struct Observation {
 }
 
 /// Runs every compiled (student, exercise) pair, `options.jobs` processes at a time.
+///
+/// `done` is called after each (student, exercise) pair, from the worker threads.
 pub fn run(
     course: &Course,
     stage: &Stage,
     built: &Built,
     work: &Path,
     options: &RunOptions,
+    done: &(dyn Fn() + Sync),
 ) -> Result<Vec<Observation>> {
     let mut units: Vec<(&Exercise, &String, &PathBuf)> = Vec::new();
     for exercise in &course.exercises {
@@ -101,6 +104,7 @@ pub fn run(
                         options,
                     );
                     results.lock().expect("results lock").push((index, result));
+                    done();
                 }
             });
         }
@@ -122,6 +126,11 @@ fn run_unit(
         .iter()
         .flat_map(|s| s.tests.iter().map(|t| (s.name.clone(), t.clone())))
         .collect();
+    let mut options = options.clone();
+    if let Some(seconds) = exercise.manifest.time_limit {
+        options.test_limit = Duration::from_secs_f64(seconds);
+    }
+    let options = &options;
     let mut observed = BTreeMap::new();
     let all = run_tests(binary, key, &tests, &work.join("all"), options)?;
     let crashed = !matches!(all.1, Exit::TimedOut) && tests.len() > 1;

@@ -1,0 +1,3 @@
+// Demo submission: a student "fixed" the failing tests by deleting what they check.
+#[test]
+fn everything_passes() {}

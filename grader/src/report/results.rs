@@ -1,0 +1,202 @@
+//! `results.json` (this grader's own format, versioned) and Gradescope's `results.json`.
+//!
+//! The schema is documented in `grader/RESULTS.md`. Bump [`SCHEMA_VERSION`] on any change
+//! that is not a pure addition.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::Report;
+use crate::verdict::{Graded, Status, TestVerdict};
+
+/// Version of the `results.json` schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Results<'a> {
+    schema: &'static str,
+    version: u32,
+    grader: &'static str,
+    exercises: Vec<ExerciseInfo<'a>>,
+    students: Vec<Student<'a>>,
+    skipped: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ExerciseInfo<'a> {
+    slug: &'a str,
+    title_en: &'a str,
+    title_ru: &'a str,
+    max_points: u32,
+    tests: Vec<TestInfo<'a>>,
+}
+
+#[derive(Serialize)]
+struct TestInfo<'a> {
+    name: &'a str,
+    points: u32,
+    hidden: bool,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct Student<'a> {
+    id: &'a str,
+    points: u32,
+    max_points: u32,
+    notes: &'a [String],
+    exercises: Vec<StudentExercise<'a>>,
+}
+
+#[derive(Serialize)]
+struct StudentExercise<'a> {
+    slug: &'a str,
+    submitted: bool,
+    compiled: bool,
+    points: u32,
+    max_points: u32,
+    tests: Vec<StudentTest<'a>>,
+}
+
+#[derive(Serialize)]
+struct StudentTest<'a> {
+    name: &'a str,
+    status: Status,
+    points: u32,
+    max_points: u32,
+    duration_ms: Option<f64>,
+}
+
+/// The whole class as JSON.
+pub fn json(report: &Report<'_>) -> Result<String> {
+    let exercises = report
+        .course
+        .exercises
+        .iter()
+        .filter(|e| report.slugs.contains(&e.slug))
+        .map(|e| ExerciseInfo {
+            slug: &e.slug,
+            title_en: &e.manifest.title.en,
+            title_ru: &e.manifest.title.ru,
+            max_points: e.max_points(),
+            tests: e
+                .manifest
+                .tests
+                .iter()
+                .map(|t| TestInfo {
+                    name: &t.name,
+                    points: t.points,
+                    hidden: t.hidden,
+                    description: &t.description,
+                })
+                .collect(),
+        })
+        .collect();
+    let students = report.graded.iter().map(|g| student(report, g)).collect();
+    let results = Results {
+        schema: "tokio-course-grader/results",
+        version: SCHEMA_VERSION,
+        grader: env!("CARGO_PKG_VERSION"),
+        exercises,
+        students,
+        skipped: report.skipped,
+    };
+    Ok(serde_json::to_string_pretty(&results)? + "\n")
+}
+
+fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
+    let (points, max_points) = report.total(graded);
+    let exercises = report
+        .slugs
+        .iter()
+        .map(
+            |slug| match graded.exercises.iter().find(|e| &e.slug == slug) {
+                Some(e) => StudentExercise {
+                    slug,
+                    submitted: true,
+                    compiled: e.compile_error.is_none(),
+                    points: e.points(),
+                    max_points: e.max_points(),
+                    tests: e.tests.iter().map(test).collect(),
+                },
+                None => StudentExercise {
+                    slug,
+                    submitted: false,
+                    compiled: false,
+                    points: 0,
+                    max_points: report.max_points(slug),
+                    tests: Vec::new(),
+                },
+            },
+        )
+        .collect();
+    Student {
+        id: &graded.id,
+        points,
+        max_points,
+        notes: &graded.notes,
+        exercises,
+    }
+}
+
+fn test(t: &TestVerdict) -> StudentTest<'_> {
+    StudentTest {
+        name: &t.name,
+        status: t.status,
+        points: t.points,
+        max_points: t.max_points,
+        duration_ms: t.wall_ms,
+    }
+}
+
+#[derive(Serialize)]
+struct Gradescope {
+    score: u32,
+    max_score: u32,
+    output: String,
+    tests: Vec<GradescopeTest>,
+}
+
+#[derive(Serialize)]
+struct GradescopeTest {
+    name: String,
+    score: u32,
+    max_score: u32,
+    status: &'static str,
+    visibility: &'static str,
+    output: String,
+}
+
+/// One student's results in Gradescope's autograder format. Hidden tests are visible
+/// only after grades are published.
+pub fn gradescope(report: &Report<'_>, graded: &Graded) -> Result<String> {
+    let (score, max_score) = report.total(graded);
+    let tests = graded
+        .exercises
+        .iter()
+        .flat_map(|e| e.tests.iter().map(move |t| (e, t)))
+        .map(|(e, t)| GradescopeTest {
+            name: format!("{} {}", e.slug, t.name),
+            score: t.points,
+            max_score: t.max_points,
+            status: if t.status == Status::Passed {
+                "passed"
+            } else {
+                "failed"
+            },
+            visibility: if t.hidden {
+                "after_published"
+            } else {
+                "visible"
+            },
+            output: super::feedback::test_text(report, &e.slug, t),
+        })
+        .collect();
+    let output = graded.notes.join("\n");
+    Ok(serde_json::to_string_pretty(&Gradescope {
+        score,
+        max_score,
+        output,
+        tests,
+    })? + "\n")
+}
