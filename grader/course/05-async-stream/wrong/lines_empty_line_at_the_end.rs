@@ -1,5 +1,5 @@
-//! WRONG on purpose: yields whatever is left when the input ends, even nothing: a text ending
-//! with `\n` gets an extra empty line (what `text.split('\n')` does).
+//! WRONG on purpose: yields whatever is left when the input ends, even nothing, so a
+//! text ending with `\n` gets an extra empty line (as `text.split('\n')` would).
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

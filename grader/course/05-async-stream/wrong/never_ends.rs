@@ -1,4 +1,5 @@
-//! WRONG on purpose: forgets to end: it never returns `None`, and counts on past `n`.
+//! WRONG on purpose: never ends: no check against `n`, so it counts on forever and
+//! never returns `None`.
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -61,7 +62,8 @@ impl Stream for CountTo {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (usize::MAX, None)
+        let left = self.n.saturating_sub(self.sent) as usize;
+        (left, Some(left))
     }
 }
 

@@ -1,5 +1,5 @@
-//! WRONG on purpose: creates a fresh `Sleep` inside every `poll_next` and drops it on return:
-//! a dropped timer wakes nobody, so the stream hangs at the first item.
+//! WRONG on purpose: creates a fresh `Sleep` in every `poll_next` and drops it on
+//! return. A dropped timer wakes nobody, so the stream hangs before the first item.
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

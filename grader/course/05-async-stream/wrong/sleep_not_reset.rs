@@ -1,5 +1,5 @@
-//! WRONG on purpose: keeps one `Sleep` for the whole stream and never resets it: once it has
-//! fired it stays ready, so every item after the first comes at once.
+//! WRONG on purpose: keeps one `Sleep` for the whole stream and never resets it. Once
+//! it has fired it stays ready, so every item after the first comes at once.
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

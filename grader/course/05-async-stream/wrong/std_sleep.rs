@@ -1,6 +1,6 @@
-//! WRONG on purpose: sleeps with `std::thread::sleep` inside `poll_next` (blocks the thread; the
-//! virtual clock never moves, so every item comes at once). Scaled down to 1/200 of
-//! `every` so that grading it costs only milliseconds of real time.
+//! WRONG on purpose: waits with `std::thread::sleep` inside `poll_next`. The thread
+//! blocks and the virtual clock never moves, so every item comes at 0.000 s. (The real
+//! sleep is scaled down to 1/200 of `every` only so that grading it stays fast.)
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -8,17 +8,11 @@ use std::time::Duration;
 
 use futures::{Stream, StreamExt};
 use timeline::say;
-use tokio::time::Sleep;
 
 /// Yields `1, 2, ..., n`, waiting `every` before each item, then ends (`None`) right after
 /// the last one. `count_to(0, ..)` ends at once.
 pub fn count_to(n: u32, every: Duration) -> impl Stream<Item = u32> {
-    CountTo {
-        n,
-        sent: 0,
-        every,
-        sleep: None,
-    }
+    CountTo { n, sent: 0, every }
 }
 
 /// The Rust twin of the Python `AsyncIterator` class: its state lives in a struct, and
@@ -28,25 +22,18 @@ struct CountTo {
     n: u32,
     sent: u32,
     every: Duration,
-    /// The wait before the next item, created when the consumer asks for that item.
-    ///
-    /// A `Sleep` is `!Unpin` (it is a node in the timer's intrusive list, so it must not
-    /// move once polled). Boxing it pins it on the heap and keeps `CountTo` itself `Unpin`,
-    /// so `poll_next` can use plain `&mut self` fields.
-    sleep: Option<Pin<Box<Sleep>>>,
 }
 
 impl Stream for CountTo {
     type Item = u32;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<u32>> {
+    fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<u32>> {
         let this = &mut *self;
-        // Like `raise StopAsyncIteration` before the sleep in the Python version: once all
-        // items are out, the stream ends at once instead of waiting one more period.
         if this.sent == this.n {
             return Poll::Ready(None);
         }
-        // Wrong: blocks the whole thread instead of returning `Pending`.
+        // Wrong: "wait before the item" with a blocking sleep. The whole thread stops,
+        // every other task with it, and the stream never returns `Pending`.
         std::thread::sleep(this.every / 200);
         this.sent += 1;
         Poll::Ready(Some(this.sent))

@@ -1,4 +1,5 @@
-//! WRONG on purpose: spawns the ticker and never aborts it: ticks go on after the count ends.
+//! WRONG on purpose: spawns the ticker and never aborts it, so it ticks on after the
+//! count ends.
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
