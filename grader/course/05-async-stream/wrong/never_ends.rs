@@ -107,6 +107,9 @@ pub async fn count_while_ticking(n: u32, every: Duration, tick: Duration) {
     // ticker as soon as the consumer is done: dropping a future cancels it. (A
     // `tokio::spawn`ed ticker would need an explicit `.abort()`.)
     tokio::select! {
+        // `biased` only so that this wrong variant prints the same on every run: its items
+        // fall on the same instants as ticks, where an unbiased `select!` picks at random.
+        biased;
         () = consumer => {}
         _ = ticker => unreachable!("the ticker never ends"),
     }
