@@ -39,12 +39,15 @@ pub struct Class {
 
 /// Reads every entry of `folder`.
 pub fn discover(course: &Course, folder: &Path) -> Result<Class> {
-    let entries = fs::read_dir(folder).with_context(|| {
-        format!(
-            "cannot read the submissions folder {}: does it exist?",
+    if !folder.is_dir() {
+        bail!(
+            "the submissions folder `{}` does not exist or is not a folder; give a folder holding \
+             one folder, .zip or .tar.gz per student, or no argument to grade the bundled demo class",
             folder.display()
-        )
-    })?;
+        );
+    }
+    let entries = fs::read_dir(folder)
+        .with_context(|| format!("cannot read the submissions folder {}", folder.display()))?;
     let mut class = Class::default();
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;

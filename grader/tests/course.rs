@@ -13,14 +13,19 @@ fn every_variant_of_every_exercise_scores_what_it_should() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "verify failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "verify failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("all as expected"), "{stdout}");
     // Every exercise of the course took part, each with a solution, a stub and at least
     // one wrong variant.
     for number in ["01", "02", "03", "04", "05", "06"] {
         for variant in ["solution", "stub", "wrong/"] {
             assert!(
-                stdout.lines().any(|l| l.starts_with(number) && l.contains(variant)),
+                stdout
+                    .lines()
+                    .any(|l| l.starts_with(number) && l.contains(variant)),
                 "no `{variant}` row for exercise {number}:\n{stdout}"
             );
         }
