@@ -1,7 +1,8 @@
 //! The grading pipeline, top to bottom: stage -> build -> run -> verdict.
 //! (`discover` reads submissions before it; `report` writes results after it.)
 
-use std::path::PathBuf;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -20,8 +21,14 @@ pub const BATCH_SIZE: usize = 100;
 pub const KEEP_WORK_ENV: &str = "GRADER_KEEP_WORK";
 
 /// A batch that has been staged and built, ready to run (possibly several times).
+///
+/// It holds the grader's lock for as long as it lives: cargo names build artifacts after
+/// the package's path inside the workspace, so two grader runs sharing the target folder
+/// would overwrite each other's crates and test binaries (`s002-exercise-05` of one class
+/// running as another's). One run at a time keeps every verdict its own.
 #[derive(Debug)]
 pub struct Compiled<'a> {
+    _lock: fs::File,
     course: &'a Course,
     batch: Vec<&'a Submission>,
     stage: Stage,
@@ -32,18 +39,22 @@ pub struct Compiled<'a> {
 
 /// Stages and builds one batch.
 pub fn compile<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Compiled<'a>> {
+    let lock = lock(&build::target_dir(course))?;
     let parent = build::target_dir(course).join("work");
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
     let work = tempfile::Builder::new()
         .prefix("batch-")
-        // `GRADER_KEEP_WORK=1` keeps the staged workspace and run folders for debugging.
+        // `GRADER_KEEP_WORK=1` keeps the run folders (evidence, scratch) for debugging;
+        // the staged workspace of the last batch stays in `target/grader/stage` anyway.
         .disable_cleanup(std::env::var_os(KEEP_WORK_ENV).is_some())
         .tempdir_in(&parent)
         .with_context(|| format!("cannot create a work folder in {}", parent.display()))?;
-    let mut stage = stage::write(course, &batch, &work.path().join("stage"))?;
+    let stage_dir = build::target_dir(course).join("stage");
+    let mut stage = stage::write(course, &batch, &stage_dir)?;
     let built = build::build(course, &mut stage)?;
     Ok(Compiled {
+        _lock: lock,
         course,
         batch,
         stage,
@@ -51,6 +62,23 @@ pub fn compile<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Com
         work,
         runs: 0,
     })
+}
+
+/// Takes the grader's lock in `target`, waiting (and saying so) while another run has it.
+fn lock(target: &Path) -> Result<fs::File> {
+    fs::create_dir_all(target).with_context(|| format!("cannot create {}", target.display()))?;
+    let path = target.join("grader.lock");
+    let file =
+        fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    if file.try_lock().is_err() {
+        eprintln!(
+            "Another grader run is using {}; waiting for it to finish...",
+            target.display()
+        );
+        file.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+    }
+    Ok(file)
 }
 
 impl Compiled<'_> {

@@ -57,8 +57,19 @@ impl Stage {
 }
 
 /// Writes the workspace for `batch` into `dir` (which must be empty or absent).
+///
+/// The student crates and test crates of an earlier batch are removed; the root manifest,
+/// the lock file and the harness are only rewritten when they change, so cargo keeps
+/// their builds.
 pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for folder in ["crates", "suites"] {
+        let path = dir.join(folder);
+        if path.exists() {
+            fs::remove_dir_all(&path)
+                .with_context(|| format!("cannot clear {}", path.display()))?;
+        }
+    }
     write_root(course, dir)?;
     let width = batch.len().to_string().len().max(3);
     let keys: Vec<String> = (1..=batch.len()).map(|i| format!("s{i:0width$}")).collect();
@@ -266,20 +277,24 @@ fn read_toml(path: &Path) -> Result<Table> {
 }
 
 fn write_toml(path: &Path, table: &Table) -> Result<()> {
+    write_if_changed(path, toml::to_string(table)?.as_bytes())
+}
+
+/// Writes only when the contents differ, keeping the file's timestamp (and so cargo's
+/// build of it) otherwise.
+fn write_if_changed(path: &Path, contents: &[u8]) -> Result<()> {
+    if fs::read(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
-    fs::write(path, toml::to_string(table)?)
-        .with_context(|| format!("cannot write {}", path.display()))
+    fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn copy(from: &Path, to: &Path) -> Result<()> {
-    if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    fs::copy(from, to)
-        .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
-    Ok(())
+    let contents = fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+    write_if_changed(to, &contents)
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
