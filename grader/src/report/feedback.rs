@@ -117,7 +117,7 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
                 out,
                 "This is a hidden test: its expected output is not shown. What your code printed (virtual times):\n"
             );
-            let _ = writeln!(out, "{}", fenced("text", &cap_lines(actual)));
+            let _ = writeln!(out, "{}\n", fenced("text", &cap_lines(actual)));
         }
         (Some(actual), false) => match report.expected.get(&exercise.slug, &test.name) {
             Some(expected) => {
@@ -127,12 +127,12 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
                 );
                 let _ = writeln!(
                     out,
-                    "{}",
+                    "{}\n",
                     fenced("diff", &cap_lines(&diff(expected, actual)))
                 );
             }
             None => {
-                let _ = writeln!(out, "{}", fenced("text", &cap_lines(actual)));
+                let _ = writeln!(out, "{}\n", fenced("text", &cap_lines(actual)));
             }
         },
         (None, _) => {}
