@@ -8,18 +8,23 @@ use anyhow::{Result, bail};
 use crate::cli::{Cli, Command};
 use crate::course::{Course, Exercise};
 use crate::run::RunOptions;
+use crate::sandbox::Sandbox;
 
 /// Runs the command line; `Ok(ExitCode::FAILURE)` when a check did not pass.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.clone().unwrap_or_else(default_root);
     let course = Course::load(&root)?;
-    let mut options = RunOptions::default();
+    let mut options = RunOptions {
+        sandbox: Sandbox::detect(cli.sandbox)?,
+        ..RunOptions::default()
+    };
     if let Some(jobs) = cli.jobs {
         options.jobs = jobs.max(1);
     }
     match &cli.command {
         Command::Verify { exercise, repeat } => {
             let selected = select(&course, exercise)?;
+            say_protections(&options);
             let verification = crate::verify::verify(&course, &selected, *repeat, &options)?;
             print!("{}", crate::verify::render(&verification));
             Ok(if verification.ok() {
@@ -47,6 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bless { exercise } => {
             let selected = select(&course, exercise)?;
+            say_protections(&options);
             let written = crate::bless::bless(&course, &selected, &options)?;
             println!(
                 "{written} snapshot(s) written; review them with `git diff` before committing"
@@ -54,6 +60,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Tells on stderr how test processes are confined in this run.
+pub(crate) fn say_protections(options: &RunOptions) {
+    eprintln!("Protections: {}.", options.sandbox.protections().join("; "));
 }
 
 /// The workspace this grader was built from.

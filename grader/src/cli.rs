@@ -17,6 +17,11 @@ pub struct Cli {
     #[arg(long, short, global = true, value_name = "N")]
     pub jobs: Option<usize>,
 
+    /// How test processes are confined: bwrap when it works here (auto), bwrap or fail,
+    /// or resource limits only.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub sandbox: crate::sandbox::Choice,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -67,6 +67,7 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         submission.exercises.retain(|slug, _| slugs.contains(slug));
     }
     let expectations = Expectations::load(course)?;
+    crate::app::say_protections(options);
     let bar = Bar::new();
     let graded = pipeline::grade(course, &class.submissions, options, &expectations, &bar)?;
     bar.0.finish_and_clear();
@@ -76,6 +77,7 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         graded: &graded,
         skipped: &class.skipped,
         expected: &expectations,
+        protections: options.sandbox.protections(),
     };
     print!("{}", report::table::render(&report));
     let written = report::write_all(&report, request.out, request.gradescope)?;

@@ -16,6 +16,8 @@ pub mod pipeline;
 pub mod process;
 pub mod report;
 pub mod run;
+pub mod sandbox;
+pub mod scan;
 pub mod snapshot;
 pub mod stage;
 pub mod submission;

@@ -5,7 +5,7 @@
 //! only the first bytes are kept; a grandchild that escaped the group and still holds the
 //! pipe cannot hang the grader, because the readers are abandoned after a short grace.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -42,10 +42,20 @@ pub struct Finished {
 }
 
 /// Runs `command` to completion or until `limit`, keeping at most `cap` bytes of each
-/// output stream.
-pub fn run(mut command: Command, limit: Duration, cap: usize) -> Result<Finished> {
+/// output stream; its standard input is empty.
+pub fn run(command: Command, limit: Duration, cap: usize) -> Result<Finished> {
+    run_with_input(command, limit, cap, b"")
+}
+
+/// [`run`], with `input` on the process's standard input.
+pub fn run_with_input(
+    mut command: Command,
+    limit: Duration,
+    cap: usize,
+    input: &[u8],
+) -> Result<Finished> {
     command
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
@@ -53,6 +63,13 @@ pub fn run(mut command: Command, limit: Duration, cap: usize) -> Result<Finished
     let mut child = command
         .spawn()
         .with_context(|| format!("cannot start {:?}", command.get_program()))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A process that never reads its input must not block us: write on a thread.
+        let input = input.to_vec();
+        thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
     let stdout = read_capped(child.stdout.take(), cap);
     let stderr = read_capped(child.stderr.take(), cap);
     let pid = child.id();
@@ -162,6 +179,18 @@ mod tests {
             "{}",
             done.stdout
         );
+    }
+
+    #[test]
+    fn hands_over_its_input() {
+        let done = run_with_input(
+            sh("read line; echo \"got $line\""),
+            Duration::from_secs(10),
+            1024,
+            b"secret\n",
+        )
+        .unwrap();
+        assert_eq!(done.stdout, "got secret\n");
     }
 
     #[test]

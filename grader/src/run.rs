@@ -2,16 +2,19 @@
 //!
 //! The batch binary of an exercise holds every student's copy of the tests; a student's
 //! tests are selected by their exact names, so no two students' code ever shares a
-//! process. Each process gets a fresh evidence folder, a scratch working directory, a
-//! cleared environment and a wall-clock limit. A test's result is the evidence file its
-//! `check!` wrote; the process's exit code and output decide nothing, they only explain a
-//! missing result. When a process crashes, the tests it left without evidence are run
-//! again one by one, so one test's crash costs no other test.
+//! process. Each process runs confined (see [`crate::sandbox`]) under a wall-clock limit,
+//! and gets a fresh secret on its standard input. A test's result is the evidence line its
+//! `check!` printed, signed with that secret; the process's exit code and the rest of its
+//! output decide nothing, they only explain a missing result. A second evidence line for
+//! the same test means the code under test produced one of its own: the test is marked
+//! as tampered. When a process crashes, the tests it left without evidence are run again
+//! one by one, so one test's crash costs no other test.
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read as _;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -21,17 +24,20 @@ use timeline::{EVIDENCE_ENV, Evidence};
 use crate::build::Built;
 use crate::course::{Course, Exercise};
 use crate::process::{self, Exit};
+use crate::sandbox::{Choice, Sandbox};
 use crate::stage::Stage;
 
-/// Limits and parallelism of the run step.
+/// Limits, confinement and parallelism of the run step.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     /// Processes running at once.
     pub jobs: usize,
     /// Real time one test may take (its process gets this plus start-up slack).
     pub test_limit: Duration,
-    /// Bytes of each output stream kept.
+    /// Bytes of each output stream kept (evidence comes on stdout: room for many tests).
     pub output_cap: usize,
+    /// How test processes are confined.
+    pub sandbox: Sandbox,
 }
 
 impl Default for RunOptions {
@@ -39,7 +45,8 @@ impl Default for RunOptions {
         Self {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             test_limit: Duration::from_secs(10),
-            output_cap: 64 * 1024,
+            output_cap: 4 * 1024 * 1024,
+            sandbox: Sandbox::detect(Choice::Auto).expect("the automatic choice never fails"),
         }
     }
 }
@@ -47,12 +54,14 @@ impl Default for RunOptions {
 /// What was observed of one test.
 #[derive(Debug, Clone)]
 pub enum Observed {
-    /// The test wrote its evidence.
+    /// The test printed its signed evidence.
     Evidence(Evidence),
     /// Its process ran out of real time before the test finished.
     TimedOut(Duration),
     /// Its process ended without the test's evidence; why, in words.
     Crashed(String),
+    /// More than one piece of evidence came for the test.
+    Tampered,
 }
 
 /// One student's run of one exercise.
@@ -67,8 +76,7 @@ pub struct Observation {
 }
 
 /// Runs every compiled (student, exercise) pair, `options.jobs` processes at a time.
-///
-/// `done` is called after each (student, exercise) pair, from the worker threads.
+/// `done` is called after each pair, from the worker threads.
 pub fn run(
     course: &Course,
     stage: &Stage,
@@ -96,13 +104,8 @@ pub fn run(
                     let Some((index, (exercise, key, binary))) = next else {
                         break;
                     };
-                    let result = run_unit(
-                        exercise,
-                        key,
-                        binary,
-                        &work.join(format!("run-{index}")),
-                        options,
-                    );
+                    let folder = work.join(format!("run-{index}"));
+                    let result = run_unit(exercise, key, binary, &folder, options);
                     results.lock().expect("results lock").push((index, result));
                     done();
                 }
@@ -130,27 +133,21 @@ fn run_unit(
     if let Some(seconds) = exercise.manifest.time_limit {
         options.test_limit = Duration::from_secs_f64(seconds);
     }
-    let options = &options;
+    let all = run_tests(binary, key, &tests, &work.join("all"), &options)?;
+    let crashed = !matches!(all.exit, Exit::TimedOut) && tests.len() > 1;
     let mut observed = BTreeMap::new();
-    let all = run_tests(binary, key, &tests, &work.join("all"), options)?;
-    let crashed = !matches!(all.1, Exit::TimedOut) && tests.len() > 1;
     for (index, (suite, test)) in tests.iter().enumerate() {
-        let result = match read_evidence(&all.0, suite, test) {
-            Some(evidence) => Observed::Evidence(evidence),
+        let stem = Evidence::file_stem(suite, test);
+        let result = match all.observed(&stem) {
+            Some(found) => found,
             None if crashed => {
-                let alone = run_tests(
-                    binary,
-                    key,
-                    &tests[index..=index],
-                    &work.join(format!("alone-{index}")),
-                    options,
-                )?;
-                match read_evidence(&alone.0, suite, test) {
-                    Some(evidence) => Observed::Evidence(evidence),
-                    None => explain(&alone.1, &alone.2, options),
-                }
+                let folder = work.join(format!("alone-{index}"));
+                let alone = run_tests(binary, key, &tests[index..=index], &folder, &options)?;
+                alone
+                    .observed(&stem)
+                    .unwrap_or_else(|| explain(&alone.exit, &alone.stderr, &options))
             }
-            None => explain(&all.1, &all.2, options),
+            None => explain(&all.exit, &all.stderr, &options),
         };
         observed.insert(test.clone(), result);
     }
@@ -161,45 +158,84 @@ fn run_unit(
     })
 }
 
-/// Runs the named tests in one process; returns the evidence folder, how it ended, stderr.
+/// What one test process left behind.
+struct Ran {
+    /// The first validly signed evidence per `<suite>__<test>`.
+    evidence: BTreeMap<String, Evidence>,
+    /// Tests that got more than one validly signed evidence line.
+    tampered: Vec<String>,
+    exit: Exit,
+    stderr: String,
+}
+
+impl Ran {
+    fn observed(&self, stem: &str) -> Option<Observed> {
+        if self.tampered.iter().any(|t| t == stem) {
+            return Some(Observed::Tampered);
+        }
+        self.evidence.get(stem).cloned().map(Observed::Evidence)
+    }
+}
+
+/// Runs the named tests in one confined process and reads their signed evidence.
 fn run_tests(
     binary: &Path,
     key: &str,
     tests: &[(String, String)],
     work: &Path,
     options: &RunOptions,
-) -> Result<(PathBuf, Exit, String)> {
-    let evidence = work.join("evidence");
+) -> Result<Ran> {
     let scratch = work.join("scratch");
-    for dir in [&evidence, &scratch] {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let mut command = Command::new(binary);
-    command
-        .args(
-            tests
-                .iter()
-                .map(|(suite, test)| Stage::test_path(key, suite, test)),
-        )
-        .args(["--exact", "--quiet"])
-        .arg(format!("--test-threads={}", tests.len().max(1)))
-        .current_dir(&scratch)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &scratch)
-        .env("TMPDIR", &scratch)
-        .env("RUST_BACKTRACE", "0")
-        .env(EVIDENCE_ENV, &evidence);
+    fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
+    // Without bwrap the process may run as `nobody`: let it write its scratch folder.
+    fs::set_permissions(&scratch, fs::Permissions::from_mode(0o777))?;
+    let mut args: Vec<String> = tests
+        .iter()
+        .map(|(suite, test)| Stage::test_path(key, suite, test))
+        .collect();
+    args.extend([
+        "--exact".to_string(),
+        "--quiet".to_string(),
+        format!("--test-threads={}", tests.len().max(1)),
+    ]);
+    let env = [(EVIDENCE_ENV, "1"), ("RUST_BACKTRACE", "0")];
+    let cpu = options.test_limit * 2 + Duration::from_secs(5);
+    let command = options.sandbox.command(binary, &args, &env, &scratch, cpu);
+    let secret = secret()?;
     // Tests run side by side, so the process needs one test's time plus start-up slack.
     let limit = options.test_limit + Duration::from_secs(2);
-    let finished = process::run(command, limit, options.output_cap)?;
-    Ok((evidence, finished.exit, finished.stderr))
+    let input = format!("{secret}\n");
+    let finished = process::run_with_input(command, limit, options.output_cap, input.as_bytes())?;
+    let mut ran = Ran {
+        evidence: BTreeMap::new(),
+        tampered: Vec::new(),
+        exit: finished.exit,
+        stderr: finished.stderr,
+    };
+    for line in finished.stdout.lines() {
+        let Some(evidence) = Evidence::from_line(line, secret.as_bytes()) else {
+            continue;
+        };
+        let stem = Evidence::file_stem(&evidence.suite, &evidence.test);
+        match ran.evidence.entry(stem) {
+            std::collections::btree_map::Entry::Occupied(seen) => {
+                ran.tampered.push(seen.key().clone())
+            }
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(evidence);
+            }
+        }
+    }
+    Ok(ran)
 }
 
-fn read_evidence(dir: &Path, suite: &str, test: &str) -> Option<Evidence> {
-    let path = dir.join(format!("{}.json", Evidence::file_stem(suite, test)));
-    let bytes = fs::read(path).ok()?;
-    serde_json::from_slice(&bytes).ok()
+/// A fresh secret for one test process: 32 random bytes, hex-encoded.
+fn secret() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    fs::File::open("/dev/urandom")
+        .and_then(|mut random| random.read_exact(&mut bytes))
+        .context("cannot read /dev/urandom for a secret")?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn explain(exit: &Exit, stderr: &str, options: &RunOptions) -> Observed {
@@ -212,16 +248,19 @@ fn explain(exit: &Exit, stderr: &str, options: &RunOptions) -> Observed {
         )),
         Exit::Code(code) => Observed::Crashed(format!(
             "the test process exited with code {code} before this test recorded a result \
-             (a `std::process::exit`, an abort, or a panic outside the code under test)\n{tail}"
+             (a `std::process::exit`, an abort, running out of memory, or a panic outside the \
+             code under test)\n{tail}"
         )),
     }
 }
 
 fn signal_name(signal: i32) -> &'static str {
     match signal {
-        6 => "SIGABRT: an abort, e.g. a stack overflow",
+        6 => "SIGABRT: an abort, e.g. a stack overflow or a failed allocation",
         9 => "SIGKILL",
         11 => "SIGSEGV: a segmentation fault",
+        24 => "SIGXCPU: the CPU-time limit",
+        25 => "SIGXFSZ: the file-size limit",
         _ => "a signal",
     }
 }

@@ -24,6 +24,7 @@ use anyhow::{Context, Result};
 use toml::{Table, Value};
 
 use crate::course::{Course, Exercise};
+use crate::scan;
 use crate::submission::{Sources, Submission};
 
 /// A staged batch: where it is and who is in it.
@@ -37,6 +38,8 @@ pub struct Stage {
     pub members: BTreeMap<String, Vec<String>>,
     /// Per exercise slug and line of its `batch.rs`: the key that line belongs to.
     pub lines: BTreeMap<String, BTreeMap<usize, String>>,
+    /// Per (key, exercise slug): why the student's code was refused before building.
+    pub rejected: BTreeMap<(String, String), String>,
 }
 
 impl Stage {
@@ -78,14 +81,22 @@ pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage
         keys,
         members: BTreeMap::new(),
         lines: BTreeMap::new(),
+        rejected: BTreeMap::new(),
     };
     for exercise in &course.exercises {
         let mut members = Vec::new();
         for (key, submission) in stage.keys.iter().zip(batch) {
-            if let Some(sources) = submission.exercises.get(&exercise.slug) {
-                write_student_crate(dir, exercise, key, sources)?;
-                members.push(key.clone());
+            let Some(sources) = submission.exercises.get(&exercise.slug) else {
+                continue;
+            };
+            if let Some(why) = scan::refused(sources) {
+                stage
+                    .rejected
+                    .insert((key.clone(), exercise.slug.clone()), why);
+                continue;
             }
+            write_student_crate(dir, exercise, key, sources)?;
+            members.push(key.clone());
         }
         if !members.is_empty() {
             stage.members.insert(exercise.slug.clone(), members);

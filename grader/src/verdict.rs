@@ -31,6 +31,8 @@ pub enum Status {
     Crashed,
     /// The student's code did not compile.
     NotCompiled,
+    /// The student's code was refused before building (see `scan`).
+    Rejected,
 }
 
 impl Status {
@@ -42,6 +44,7 @@ impl Status {
             Status::TimedOut => "timeout",
             Status::Crashed => "crash",
             Status::NotCompiled => "not compiled",
+            Status::Rejected => "rejected",
         }
     }
 }
@@ -78,6 +81,8 @@ pub struct ExerciseVerdict {
     pub tests: Vec<TestVerdict>,
     /// Compiler errors, trimmed, when the code did not compile.
     pub compile_error: Option<String>,
+    /// Why the code was refused before building, when it was.
+    pub rejected: Option<String>,
 }
 
 impl ExerciseVerdict {
@@ -160,11 +165,16 @@ pub fn judge(
                 .iter()
                 .filter(|e| submission.exercises.contains_key(&e.slug))
                 .map(|exercise| {
-                    let failure = built.failures.get(&(key.clone(), exercise.slug.clone()));
+                    let unit = (key.clone(), exercise.slug.clone());
+                    let stopped = match (stage.rejected.get(&unit), built.failures.get(&unit)) {
+                        (Some(why), _) => Some((Status::Rejected, why)),
+                        (None, Some(errors)) => Some((Status::NotCompiled, errors)),
+                        (None, None) => None,
+                    };
                     let observation = by_unit
                         .get(&(key.as_str(), exercise.slug.as_str()))
                         .copied();
-                    judge_exercise(exercise, failure, observation, expectations)
+                    judge_exercise(exercise, stopped, observation, expectations)
                 })
                 .collect();
             Graded {
@@ -176,9 +186,10 @@ pub fn judge(
         .collect()
 }
 
+/// `stopped`: the code was refused or did not compile, with the reason.
 fn judge_exercise(
     exercise: &Exercise,
-    compile_error: Option<&String>,
+    stopped: Option<(Status, &String)>,
     observation: Option<&Observation>,
     expectations: &Expectations,
 ) -> ExerciseVerdict {
@@ -200,8 +211,13 @@ fn judge_exercise(
                 name,
             };
             match observation.and_then(|o| o.tests.get(&verdict.name)) {
-                _ if compile_error.is_some() => {
-                    verdict.message = Some("the code did not compile".to_string());
+                _ if stopped.is_some() => {
+                    let (status, _) = stopped.expect("checked");
+                    verdict.status = status;
+                    verdict.message = Some(match status {
+                        Status::Rejected => "the code was refused before building".to_string(),
+                        _ => "the code did not compile".to_string(),
+                    });
                 }
                 None => verdict.message = Some("the test did not run".to_string()),
                 Some(Observed::Evidence(evidence)) => {
@@ -233,6 +249,14 @@ fn judge_exercise(
                     verdict.status = Status::Crashed;
                     verdict.message = Some(why.clone());
                 }
+                Some(Observed::Tampered) => {
+                    verdict.status = Status::Failed;
+                    verdict.message = Some(
+                        "this test's result was reported twice: the code under test produced a \
+                         result of its own, so neither counts"
+                            .to_string(),
+                    );
+                }
             }
             if verdict.status == Status::Passed {
                 verdict.points = max_points;
@@ -243,6 +267,11 @@ fn judge_exercise(
     ExerciseVerdict {
         slug: exercise.slug.clone(),
         tests,
-        compile_error: compile_error.cloned(),
+        compile_error: stopped
+            .filter(|(s, _)| *s == Status::NotCompiled)
+            .map(|(_, e)| e.clone()),
+        rejected: stopped
+            .filter(|(s, _)| *s == Status::Rejected)
+            .map(|(_, e)| e.clone()),
     }
 }

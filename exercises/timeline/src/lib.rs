@@ -29,9 +29,9 @@ mod sink;
 mod transcript;
 
 pub use capture::{Outcome, Run, WALL_LIMIT, capture};
-pub use check::{CheckMode, EVIDENCE_ENV, Evidence, check_mode};
+pub use check::{CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, check_mode};
 pub use demo::{PAUSED_ENV, demo};
-pub use sink::say;
+pub use sink::{MAX_EVENTS, say};
 pub use transcript::{BLOCKING_THRESHOLD, Blocking, Event, Transcript};
 
 #[doc(hidden)]

@@ -31,7 +31,12 @@ struct State {
     /// The latest virtual time seen, used when a line is printed outside the runtime.
     latest: Duration,
     events: Vec<Event>,
+    /// Lines printed after [`MAX_EVENTS`] were recorded.
+    dropped: usize,
 }
+
+/// Lines recorded per capture at most: a runaway loop must not eat the machine's memory.
+pub const MAX_EVENTS: usize = 10_000;
 
 impl Recorder {
     pub(crate) fn new() -> Self {
@@ -73,11 +78,21 @@ impl Recorder {
     fn record(&self, text: String) {
         let at = self.now();
         let wall = self.wall();
-        self.state().events.push(Event { at, wall, text });
+        let mut state = self.state();
+        if state.events.len() < MAX_EVENTS {
+            state.events.push(Event { at, wall, text });
+        } else {
+            state.dropped += 1;
+        }
     }
 
-    pub(crate) fn take_events(&self) -> Vec<Event> {
-        std::mem::take(&mut self.state().events)
+    /// The recorded lines and how many more were printed but not kept.
+    pub(crate) fn take_events(&self) -> (Vec<Event>, usize) {
+        let mut state = self.state();
+        (
+            std::mem::take(&mut state.events),
+            std::mem::take(&mut state.dropped),
+        )
     }
 }
 

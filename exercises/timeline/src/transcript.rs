@@ -39,6 +39,8 @@ pub(crate) fn stamp(at: Duration, text: &str) -> String {
 pub struct Transcript {
     /// The printed lines in the order they were printed.
     pub events: Vec<Event>,
+    /// Lines printed beyond the recording limit, not kept.
+    pub dropped: usize,
     /// Virtual time when the run ended (finished, panicked or hit its limit).
     pub end_at: Duration,
     /// Real time when the run ended.
@@ -48,27 +50,43 @@ pub struct Transcript {
 impl Transcript {
     /// One line per event, stable across runs: ready for a snapshot.
     pub fn render(&self) -> String {
-        let lines: Vec<String> = self.events.iter().map(Event::render).collect();
+        let mut lines: Vec<String> = self.events.iter().map(Event::render).collect();
+        if self.dropped > 0 {
+            lines.push(format!("[... {} more lines not recorded]", self.dropped));
+        }
         lines.join("\n")
     }
 
-    /// The longest stretch of real time between two consecutive points of the run (its
-    /// start, each line, its end), if it is at least [`BLOCKING_THRESHOLD`].
+    /// The first stretch of real time of at least [`BLOCKING_THRESHOLD`] between two
+    /// consecutive points of the run (its start, each line, its end), with the number and
+    /// total of all such stretches.
     pub fn blocking(&self) -> Option<Blocking> {
         let start = (Duration::ZERO, Duration::ZERO, None);
         let lines = self.events.iter().map(|e| (e.at, e.wall, Some(e)));
         let end = (self.end_at, self.end_wall, None);
         let points: Vec<_> = std::iter::once(start).chain(lines).chain([end]).collect();
-        points
+        let stretches: Vec<Blocking> = points
             .windows(2)
             .map(|pair| Blocking {
                 before: pair[0].2.cloned(),
                 after: pair[1].2.cloned(),
                 wall: pair[1].1.saturating_sub(pair[0].1),
                 virtual_time: pair[1].0.saturating_sub(pair[0].0),
+                total: Duration::ZERO,
+                count: 1,
             })
             .filter(|b| b.wall >= BLOCKING_THRESHOLD)
-            .max_by_key(|b| b.wall)
+            .collect();
+        // The first stretch, not the longest: equal stretches (a blocking sleep in a loop)
+        // differ by noise, and the first is where a student should look anyway.
+        let total = stretches.iter().map(|b| b.wall).sum();
+        let count = stretches.len();
+        let first = stretches.into_iter().next()?;
+        Some(Blocking {
+            total,
+            count,
+            ..first
+        })
     }
 }
 
@@ -83,6 +101,10 @@ pub struct Blocking {
     pub wall: Duration,
     /// Virtual time that passed in the same stretch.
     pub virtual_time: Duration,
+    /// Real time of every such stretch of the run together.
+    pub total: Duration,
+    /// How many such stretches the run had.
+    pub count: usize,
 }
 
 impl fmt::Display for Blocking {
@@ -93,7 +115,7 @@ impl fmt::Display for Blocking {
         };
         write!(
             f,
-            "your code blocked the executor for {:.1} s of real time between {} and {}",
+            "your code blocked for {:.1} s of real time between {} and {}",
             self.wall.as_secs_f64(),
             point(&self.before, "the start"),
             point(&self.after, "the end"),
@@ -101,11 +123,20 @@ impl fmt::Display for Blocking {
         if self.virtual_time.is_zero() {
             write!(f, ", while the virtual clock stood still")?;
         }
+        if self.count > 1 {
+            write!(
+                f,
+                " (the first of {} such stretches, {:.1} s in all)",
+                self.count,
+                self.total.as_secs_f64()
+            )?;
+        }
         write!(
             f,
-            ". On a paused clock waiting is free, so real time spent means a thread was stuck \
-             in blocking code (std::thread::sleep, blocking I/O, a long computation): await \
-             tokio::time::sleep, or move the blocking call to tokio::task::spawn_blocking."
+            ". On a paused clock waiting costs no real time, so a thread was stuck in blocking \
+             code (std::thread::sleep, blocking I/O, a long computation). On the executor that \
+             freezes every task; inside spawn_blocking it does not move the clock either. To \
+             wait, await tokio::time::sleep; to run blocking work, use spawn_blocking."
         )
     }
 }

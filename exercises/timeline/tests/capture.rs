@@ -134,9 +134,9 @@ fn blocking_the_executor_is_named_between_the_two_lines() {
     let message = blocking.to_string();
     assert!(
         message.starts_with(
-            "your code blocked the executor for 0.1 s of real time between \
+            "your code blocked for 0.1 s of real time between \
              `[  0.000s] before` and `[  0.000s] after`, while the virtual clock stood still."
-        ) || message.starts_with("your code blocked the executor for 0.2 s"),
+        ) || message.starts_with("your code blocked for 0.2 s"),
         "{message}"
     );
 }

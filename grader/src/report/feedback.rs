@@ -69,6 +69,9 @@ fn exercise_section(
         verdict.points(),
         verdict.max_points()
     );
+    if let Some(why) = &verdict.rejected {
+        let _ = writeln!(out, "{}\n", fenced("text", why));
+    }
     if let Some(error) = &verdict.compile_error {
         let _ = writeln!(out, "Your code did not compile, so no test could run:\n");
         let _ = writeln!(out, "{}", fenced("text", error));
@@ -80,7 +83,7 @@ fn exercise_section(
                 "- ✓ `{}` ({} / {})",
                 test.name, test.points, test.max_points
             );
-        } else if verdict.compile_error.is_none() {
+        } else if verdict.compile_error.is_none() && verdict.rejected.is_none() {
             let _ = writeln!(
                 out,
                 "- ✗ `{}` ({} / {}): {}",
@@ -91,7 +94,7 @@ fn exercise_section(
             );
         }
     }
-    if verdict.compile_error.is_none() {
+    if verdict.compile_error.is_none() && verdict.rejected.is_none() {
         for test in verdict.tests.iter().filter(|t| t.status != Status::Passed) {
             let _ = writeln!(out, "\n### ✗ `{}`\n", test.name);
             let _ = writeln!(out, "{}", test_markdown(report, exercise, test));

@@ -33,6 +33,8 @@ pub struct Report<'a> {
     pub skipped: &'a [String],
     /// The expected runs, for the diffs of visible tests.
     pub expected: &'a Expectations,
+    /// The protections test processes ran under, in words.
+    pub protections: Vec<String>,
 }
 
 /// Writes every file report into `out`; returns the paths written.

@@ -17,6 +17,7 @@ struct Results<'a> {
     schema: &'static str,
     version: u32,
     grader: &'static str,
+    protections: &'a [String],
     exercises: Vec<ExerciseInfo<'a>>,
     students: Vec<Student<'a>>,
     skipped: &'a [String],
@@ -52,6 +53,7 @@ struct Student<'a> {
 struct StudentExercise<'a> {
     slug: &'a str,
     submitted: bool,
+    rejected: bool,
     compiled: bool,
     points: u32,
     max_points: u32,
@@ -97,6 +99,7 @@ pub fn json(report: &Report<'_>) -> Result<String> {
         schema: "tokio-course-grader/results",
         version: SCHEMA_VERSION,
         grader: env!("CARGO_PKG_VERSION"),
+        protections: &report.protections,
         exercises,
         students,
         skipped: report.skipped,
@@ -114,7 +117,8 @@ fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
                 Some(e) => StudentExercise {
                     slug,
                     submitted: true,
-                    compiled: e.compile_error.is_none(),
+                    rejected: e.rejected.is_some(),
+                    compiled: e.compile_error.is_none() && e.rejected.is_none(),
                     points: e.points(),
                     max_points: e.max_points(),
                     tests: e.tests.iter().map(test).collect(),
@@ -122,6 +126,7 @@ fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
                 None => StudentExercise {
                     slug,
                     submitted: false,
+                    rejected: false,
                     compiled: false,
                     points: 0,
                     max_points: report.max_points(slug),

@@ -1,0 +1,255 @@
+//! Sandbox: how a test process is confined.
+//!
+//! The strongest layers available are stacked, outermost first:
+//! 1. `setpriv` to the unprivileged `nobody` user when the grader runs as root, so the
+//!    process cannot write the course's files and the process-count limit binds;
+//! 2. `prlimit` resource limits: address space, file size, processes, open files, CPU
+//!    time, no core dumps;
+//! 3. `bwrap` (Debian package `bubblewrap`): new namespaces for everything (no network,
+//!    own PID space that dies with the test), a read-only `/usr`, the test binary and
+//!    nothing else of the host, a size-capped private `/tmp` as the only writable place,
+//!    no `/proc`, a cleared environment.
+//!
+//! Whatever is missing, the grader still runs (its own process group, wall-clock limit
+//! and output caps always apply) and the report says which protections were in force.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+/// The unprivileged user test processes run as when the grader is root.
+const NOBODY: u32 = 65534;
+
+/// Bytes of private `/tmp` a test process gets inside bwrap.
+const TMP_SIZE: u64 = 64 * 1024 * 1024;
+
+/// Resource limits of a test process.
+const ADDRESS_SPACE: u64 = 8 * 1024 * 1024 * 1024;
+const FILE_SIZE: u64 = 64 * 1024 * 1024;
+const PROCESSES: u64 = 512;
+const OPEN_FILES: u64 = 256;
+
+/// What the user asked for (`--sandbox`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Choice {
+    /// bwrap when it works on this machine, otherwise limits only.
+    Auto,
+    /// bwrap, or fail.
+    Bwrap,
+    /// Limits only (no namespaces).
+    Limits,
+}
+
+/// The confinement chosen for this run.
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    bwrap: Option<PathBuf>,
+    setpriv: Option<PathBuf>,
+    prlimit: Option<PathBuf>,
+    /// Why bwrap is not used, when it is not.
+    without_bwrap: Option<String>,
+}
+
+impl Sandbox {
+    /// Finds the tools and checks that bwrap really works here (user namespaces may be
+    /// disabled).
+    pub fn detect(choice: Choice) -> Result<Sandbox> {
+        let root = rustix::process::getuid().is_root();
+        let setpriv = root.then(|| find("setpriv")).flatten();
+        let prlimit = find("prlimit");
+        let (bwrap, without_bwrap) = match (choice, find("bwrap")) {
+            (Choice::Limits, _) => (None, Some("not asked for (--sandbox limits)".to_string())),
+            (_, None) => (
+                None,
+                Some("bwrap is not installed (Debian package bubblewrap)".to_string()),
+            ),
+            (_, Some(path)) => match probe(&path, setpriv.as_deref()) {
+                Ok(()) => (Some(path), None),
+                Err(why) => (None, Some(format!("bwrap does not work here: {why}"))),
+            },
+        };
+        if choice == Choice::Bwrap && bwrap.is_none() {
+            bail!(
+                "--sandbox bwrap was asked for, but {}",
+                without_bwrap.unwrap_or_default()
+            );
+        }
+        Ok(Sandbox {
+            bwrap,
+            setpriv,
+            prlimit,
+            without_bwrap,
+        })
+    }
+
+    /// The protections in force, in words, for the report header.
+    pub fn protections(&self) -> Vec<String> {
+        let mut list = vec![
+            "own process group, killed as a whole".to_string(),
+            "wall-clock limit per test".to_string(),
+            "output capped".to_string(),
+            "cleared environment".to_string(),
+        ];
+        if self.setpriv.is_some() {
+            list.push("runs as the unprivileged user nobody".to_string());
+        }
+        if self.prlimit.is_some() {
+            list.push(
+                "resource limits (memory, file size, processes, open files, CPU)".to_string(),
+            );
+        }
+        match &self.bwrap {
+            Some(_) => list.push(
+                "bwrap: no network, own PID space, read-only system, no host files, private size-capped /tmp"
+                    .to_string(),
+            ),
+            None => list.push(format!("no namespaces ({})", self.without_bwrap.as_deref().unwrap_or("-"))),
+        }
+        list
+    }
+
+    /// Whether bwrap confines the tests.
+    pub fn uses_bwrap(&self) -> bool {
+        self.bwrap.is_some()
+    }
+
+    /// A command that runs `binary args` confined, with only `env` in its environment and
+    /// `scratch` as its writable working folder when bwrap is not available (bwrap gives it
+    /// a private `/tmp` instead). `cpu` bounds its CPU time.
+    pub fn command(
+        &self,
+        binary: &Path,
+        args: &[String],
+        env: &[(&str, &str)],
+        scratch: &Path,
+        cpu: Duration,
+    ) -> Command {
+        let mut words: Vec<OsString> = Vec::new();
+        if let Some(setpriv) = &self.setpriv {
+            words.push(setpriv.into());
+            for flag in [
+                format!("--reuid={NOBODY}"),
+                format!("--regid={NOBODY}"),
+                "--clear-groups".into(),
+                "--".into(),
+            ] {
+                words.push(flag.into());
+            }
+        }
+        if let Some(prlimit) = &self.prlimit {
+            words.push(prlimit.into());
+            let mut limits = vec![
+                format!("--as={ADDRESS_SPACE}"),
+                format!("--fsize={FILE_SIZE}"),
+                format!("--nofile={OPEN_FILES}"),
+                "--core=0".to_string(),
+                format!("--cpu={}", cpu.as_secs().max(1)),
+            ];
+            if self.setpriv.is_some() {
+                // Counts every process of the user; only meaningful for `nobody`.
+                limits.push(format!("--nproc={PROCESSES}"));
+            }
+            words.extend(limits.into_iter().map(OsString::from));
+            words.push("--".into());
+        }
+        let home = if self.bwrap.is_some() {
+            Path::new("/tmp")
+        } else {
+            scratch
+        };
+        let mut full_env: Vec<(String, OsString)> = vec![
+            ("PATH".into(), "/usr/bin:/bin".into()),
+            ("HOME".into(), home.into()),
+            ("TMPDIR".into(), home.into()),
+        ];
+        full_env.extend(env.iter().map(|(k, v)| (k.to_string(), OsString::from(v))));
+        if let Some(bwrap) = &self.bwrap {
+            words.push(bwrap.into());
+            words.extend(bwrap_args(binary, &full_env));
+        }
+        words.push(binary.into());
+        words.extend(args.iter().map(OsString::from));
+        let mut command = Command::new(&words[0]);
+        command
+            .args(&words[1..])
+            .env_clear()
+            .current_dir(if self.bwrap.is_some() {
+                Path::new("/")
+            } else {
+                scratch
+            });
+        if self.bwrap.is_none() {
+            command.envs(full_env.iter().map(|(k, v)| (k, v)));
+        }
+        command
+    }
+}
+
+fn bwrap_args(binary: &Path, env: &[(String, OsString)]) -> Vec<OsString> {
+    let mut args: Vec<OsString> = [
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+    ]
+    .map(OsString::from)
+    .to_vec();
+    for (key, value) in env {
+        args.extend([OsString::from("--setenv"), key.into(), value.clone()]);
+    }
+    args.extend(["--ro-bind", "/usr", "/usr"].map(OsString::from));
+    // On merged-/usr systems these are links into /usr; elsewhere, folders.
+    for top in ["/lib", "/lib64", "/lib32", "/bin", "/sbin"] {
+        let path = Path::new(top);
+        match std::fs::read_link(path) {
+            Ok(target) => args.extend([OsString::from("--symlink"), target.into(), top.into()]),
+            Err(_) if path.is_dir() => args.extend(["--ro-bind", top, top].map(OsString::from)),
+            Err(_) => {}
+        }
+    }
+    args.extend(["--dev", "/dev", "--size"].map(OsString::from));
+    args.extend([
+        OsString::from(TMP_SIZE.to_string()),
+        "--tmpfs".into(),
+        "/tmp".into(),
+    ]);
+    args.extend([OsString::from("--ro-bind"), binary.into(), binary.into()]);
+    args.extend(["--chdir", "/tmp"].map(OsString::from));
+    args
+}
+
+/// Runs `true` under bwrap (as the test processes will run) to see that it works.
+fn probe(bwrap: &Path, setpriv: Option<&Path>) -> std::result::Result<(), String> {
+    let mut command = match setpriv {
+        Some(setpriv) => {
+            let mut c = Command::new(setpriv);
+            c.args([
+                format!("--reuid={NOBODY}"),
+                format!("--regid={NOBODY}"),
+                "--clear-groups".into(),
+                "--".into(),
+            ]);
+            c.arg(bwrap);
+            c
+        }
+        None => Command::new(bwrap),
+    };
+    let mut args = bwrap_args(Path::new("/usr/bin/true"), &[]);
+    args.push("/usr/bin/true".into());
+    let output = command.args(args).output().map_err(|e| e.to_string())?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
+    }
+}
+
+fn find(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
