@@ -39,6 +39,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             student,
             out,
             gradescope,
+            resume,
+            repeat,
         } => {
             let request = crate::grade::GradeRequest {
                 submissions: submissions.as_deref(),
@@ -46,6 +48,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 students: student,
                 out,
                 gradescope: *gradescope,
+                resume: *resume,
+                repeat: (*repeat).max(1),
             };
             crate::grade::grade(&course, &request, &options)?;
             Ok(ExitCode::SUCCESS)

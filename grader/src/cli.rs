@@ -59,6 +59,13 @@ pub enum Command {
         /// Also write Gradescope's results.json per student (gradescope/<id>/results.json).
         #[arg(long)]
         gradescope: bool,
+        /// Reuse the verdicts a previous (possibly interrupted) run into the same --out
+        /// folder stored, and grade only what is missing.
+        #[arg(long)]
+        resume: bool,
+        /// Run every test N times; tests whose results differ are marked flaky.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        repeat: usize,
     },
     /// Write every snapshot (visible and hidden) from the reference solutions.
     Bless {

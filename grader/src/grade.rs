@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::build;
+use crate::cache::Cache;
 use crate::course::Course;
 use crate::course::Exercise;
 use crate::demo;
@@ -14,7 +15,11 @@ use crate::discover;
 use crate::pipeline::{self, Progress};
 use crate::report::{self, Report};
 use crate::run::RunOptions;
+use crate::submission::Submission;
 use crate::verdict::Expectations;
+use crate::verdict::{ExerciseVerdict, Graded};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What to grade and where to write.
 #[derive(Debug)]
@@ -29,6 +34,10 @@ pub struct GradeRequest<'a> {
     pub out: &'a Path,
     /// Whether to write Gradescope files too.
     pub gradescope: bool,
+    /// Take verdicts already in the output folder's cache instead of grading them again.
+    pub resume: bool,
+    /// Run every test this many times and mark differing results as flaky.
+    pub repeat: usize,
 }
 
 /// Grades a class and writes every report. Prints the table to stdout and progress and a
@@ -67,10 +76,59 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         submission.exercises.retain(|slug, _| slugs.contains(slug));
     }
     let expectations = Expectations::load(course)?;
+    let cache = Cache::open(course, &request.out.join(".cache"))?;
+    let reused = if request.resume {
+        from_cache(&cache, &class.submissions)
+    } else {
+        BTreeMap::new()
+    };
+    let todo: Vec<Submission> = class
+        .submissions
+        .iter()
+        .map(|s| {
+            let mut todo = s.clone();
+            todo.exercises
+                .retain(|slug, _| !reused.contains_key(&(s.id.clone(), slug.clone())));
+            todo
+        })
+        .filter(|s| !s.exercises.is_empty() || !reused.keys().any(|(id, _)| id == &s.id))
+        .collect();
+    if request.resume {
+        let total: usize = class.submissions.iter().map(|s| s.exercises.len()).sum();
+        eprintln!(
+            "Resuming: {} of {total} student-exercises taken from the cache in {}",
+            reused.len(),
+            request.out.join(".cache").display()
+        );
+    }
     crate::app::say_protections(options);
-    let bar = Bar::new();
-    let graded = pipeline::grade(course, &class.submissions, options, &expectations, &bar)?;
-    bar.0.finish_and_clear();
+    let grading = Grading {
+        bar: bar(),
+        cache: &cache,
+        stored: AtomicUsize::new(0),
+    };
+    let fresh = pipeline::grade(
+        course,
+        &todo,
+        options,
+        &expectations,
+        request.repeat,
+        &grading,
+    )?;
+    grading.bar.finish_and_clear();
+    let graded = merge(course, &class.submissions, fresh, reused);
+    let flaky: usize = graded
+        .iter()
+        .flat_map(|g| &g.exercises)
+        .flat_map(|e| &e.tests)
+        .filter(|t| t.flaky)
+        .count();
+    if flaky > 0 {
+        eprintln!(
+            "warning: {flaky} test result(s) differed between the {} runs; they are marked flaky in the reports",
+            request.repeat
+        );
+    }
     let report = Report {
         course,
         slugs,
@@ -90,36 +148,107 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
     Ok(())
 }
 
-/// A progress bar on stderr (drawn only on a terminal).
-struct Bar(ProgressBar);
-
-impl Bar {
-    fn new() -> Self {
-        let bar = ProgressBar::new(0);
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Bar(bar)
+/// Takes every (student, exercise) whose verdict is already in the cache.
+fn from_cache(
+    cache: &Cache,
+    submissions: &[Submission],
+) -> BTreeMap<(String, String), ExerciseVerdict> {
+    let mut reused = BTreeMap::new();
+    for submission in submissions {
+        for (slug, sources) in &submission.exercises {
+            if let Some(verdict) = cache.load(slug, sources) {
+                reused.insert((submission.id.clone(), slug.clone()), verdict);
+            }
+        }
     }
+    reused
 }
 
-impl Progress for Bar {
+/// Puts cached and fresh verdicts back together, per student in class order, per exercise
+/// in course order.
+fn merge(
+    course: &Course,
+    submissions: &[Submission],
+    fresh: Vec<Graded>,
+    mut reused: BTreeMap<(String, String), ExerciseVerdict>,
+) -> Vec<Graded> {
+    let mut fresh: BTreeMap<String, Graded> =
+        fresh.into_iter().map(|g| (g.id.clone(), g)).collect();
+    submissions
+        .iter()
+        .map(|submission| {
+            let mut graded = fresh.remove(&submission.id).unwrap_or_else(|| Graded {
+                id: submission.id.clone(),
+                exercises: Vec::new(),
+                notes: submission.notes.clone(),
+            });
+            for exercise in &course.exercises {
+                if let Some(verdict) =
+                    reused.remove(&(submission.id.clone(), exercise.slug.clone()))
+                {
+                    graded.exercises.push(verdict);
+                }
+            }
+            let order = |slug: &str| course.exercises.iter().position(|e| e.slug == slug);
+            graded.exercises.sort_by_key(|e| order(&e.slug));
+            graded
+        })
+        .collect()
+}
+
+/// Shows progress and files every verdict in the cache as it comes.
+struct Grading<'a> {
+    bar: ProgressBar,
+    cache: &'a Cache,
+    /// Verdicts stored so far.
+    stored: AtomicUsize,
+}
+
+/// For the resume test only: after storing this many verdicts, stand still (so the test
+/// can kill the run at a known point).
+const HANG_AFTER_ENV: &str = "GRADER_TEST_HANG_AFTER";
+
+/// A progress bar on stderr (drawn only on a terminal).
+fn bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+impl Progress for Grading<'_> {
     fn building(&self, size: usize) {
-        self.0.set_style(
+        self.bar.set_style(
             ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"),
         );
-        self.0.set_message(format!("building {size} submission(s)"));
+        self.bar
+            .set_message(format!("building {size} submission(s)"));
     }
 
-    fn ran(&self, total: usize) {
-        if self.0.length() != Some(total as u64) {
-            self.0.set_style(
+    fn judged(&self, total: usize, submission: &Submission, verdict: &ExerciseVerdict) {
+        if let Some(sources) = submission.exercises.get(&verdict.slug)
+            && let Err(error) = self.cache.store(sources, verdict)
+        {
+            self.bar.suspend(|| eprintln!("warning: {error:#}"));
+        }
+        let stored = self.stored.fetch_add(1, Ordering::SeqCst) + 1;
+        let hang_after = std::env::var(HANG_AFTER_ENV)
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok());
+        if hang_after.is_some_and(|n| stored >= n) {
+            loop {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
+        }
+        if self.bar.length() != Some(total as u64) {
+            self.bar.set_style(
                 ProgressStyle::with_template(
                     "{spinner} testing [{bar:30}] {pos}/{len} student-exercises [{elapsed}]",
                 )
                 .expect("valid template"),
             );
-            self.0.set_length(total as u64);
-            self.0.set_position(0);
+            self.bar.set_length(total as u64);
+            self.bar.set_position(0);
         }
-        self.0.inc(1);
+        self.bar.inc(1);
     }
 }

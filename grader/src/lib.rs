@@ -7,6 +7,7 @@
 
 pub mod bless;
 pub mod build;
+pub mod cache;
 pub mod cli;
 pub mod course;
 pub mod demo;

@@ -8,10 +8,11 @@ use anyhow::{Context, Result};
 
 use crate::build::{self, Built};
 use crate::course::Course;
+use crate::run::Observation;
 use crate::run::{self, RunOptions};
 use crate::stage::{self, Stage};
 use crate::submission::Submission;
-use crate::verdict::{self, Expectations, Graded};
+use crate::verdict::{self, ExerciseVerdict, Expectations, Graded};
 
 /// Submissions built together into one workspace (see `performance.md`: ~100 is the sweet
 /// spot; larger batches cost more per submission).
@@ -88,34 +89,64 @@ impl Compiled<'_> {
         options: &RunOptions,
         expectations: &Expectations,
     ) -> Result<Vec<Graded>> {
-        self.run_with(options, expectations, &|| {})
+        self.run_with(options, expectations, &|_, _| {})
     }
 
-    /// [`Compiled::run`], calling `done` after each (student, exercise) pair has run.
+    /// [`Compiled::run`], calling `judged` with each student's exercise verdict as soon as
+    /// it is known (from worker threads; refused and uncompiled ones at the end).
     pub fn run_with(
         &mut self,
         options: &RunOptions,
         expectations: &Expectations,
-        done: &(dyn Fn() + Sync),
+        judged: &(dyn Fn(&Submission, &ExerciseVerdict) + Sync),
     ) -> Result<Vec<Graded>> {
         self.runs += 1;
         let folder: PathBuf = self.work.path().join(format!("run-{}", self.runs));
+        let on_observation = |observation: &Observation| {
+            let (Some(index), Some(exercise)) = (
+                self.stage.keys.iter().position(|k| k == &observation.key),
+                self.course
+                    .exercises
+                    .iter()
+                    .find(|e| e.slug == observation.slug),
+            ) else {
+                return;
+            };
+            let verdict = verdict::judge_unit(
+                exercise,
+                &observation.key,
+                &self.stage,
+                &self.built,
+                Some(observation),
+                expectations,
+            );
+            judged(self.batch[index], &verdict);
+        };
         let observations = run::run(
             self.course,
             &self.stage,
             &self.built,
             &folder,
             options,
-            done,
+            &on_observation,
         )?;
-        Ok(verdict::judge(
+        let graded = verdict::judge(
             self.course,
             &self.batch,
             &self.stage,
             &self.built,
             &observations,
             expectations,
-        ))
+        );
+        // Refused and uncompiled exercises never ran: report them now.
+        for (submission, graded) in self.batch.iter().zip(&graded) {
+            for verdict in &graded.exercises {
+                if verdict.rejected.is_some() || verdict.compile_error.is_some() {
+                    judged(submission, verdict);
+                }
+            }
+        }
+        Ok(graded)
     }
 }
 
@@ -123,16 +154,19 @@ impl Compiled<'_> {
 pub trait Progress: Sync {
     /// A batch of `size` submissions starts building.
     fn building(&self, size: usize);
-    /// One (student, exercise) pair has run; `total` pairs are in this batch.
-    fn ran(&self, total: usize);
+    /// One (student, exercise) pair has been judged; `total` pairs are in this batch.
+    fn judged(&self, total: usize, submission: &Submission, verdict: &ExerciseVerdict);
 }
 
-/// Grades submissions batch by batch.
+/// Grades submissions batch by batch. With `repeat` > 1 every test runs that many times;
+/// a test whose result differs between runs is marked flaky (the first run counts), and
+/// `progress` hears the verdicts once all runs of a batch are done.
 pub fn grade(
     course: &Course,
     submissions: &[Submission],
     options: &RunOptions,
     expectations: &Expectations,
+    repeat: usize,
     progress: &dyn Progress,
 ) -> Result<Vec<Graded>> {
     build::fetch(course)?;
@@ -140,8 +174,38 @@ pub fn grade(
     for chunk in submissions.chunks(BATCH_SIZE) {
         progress.building(chunk.len());
         let mut compiled = compile(course, chunk.iter().collect())?;
-        let total = compiled.stage.members.values().map(Vec::len).sum();
-        graded.extend(compiled.run_with(options, expectations, &|| progress.ran(total))?);
+        let total = compiled.stage.members.values().map(Vec::len).sum::<usize>()
+            + compiled.stage.rejected.len()
+            + compiled.built.failures.len();
+        if repeat <= 1 {
+            let judged = |s: &Submission, v: &ExerciseVerdict| progress.judged(total, s, v);
+            graded.extend(compiled.run_with(options, expectations, &judged)?);
+            continue;
+        }
+        let mut first = compiled.run(options, expectations)?;
+        for _ in 1..repeat {
+            let again = compiled.run(options, expectations)?;
+            mark_flaky(&mut first, &again);
+        }
+        for (submission, graded) in chunk.iter().zip(&first) {
+            for verdict in &graded.exercises {
+                progress.judged(total, submission, verdict);
+            }
+        }
+        graded.extend(first);
     }
     Ok(graded)
+}
+
+/// Marks every test of `first` whose status or output differs in `again`.
+fn mark_flaky(first: &mut [Graded], again: &[Graded]) {
+    for (a, b) in first.iter_mut().zip(again) {
+        for (x, y) in a.exercises.iter_mut().zip(&b.exercises) {
+            for (t, u) in x.tests.iter_mut().zip(&y.tests) {
+                if t.status != u.status || t.actual != u.actual {
+                    t.flaky = true;
+                }
+            }
+        }
+    }
 }

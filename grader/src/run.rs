@@ -76,14 +76,15 @@ pub struct Observation {
 }
 
 /// Runs every compiled (student, exercise) pair, `options.jobs` processes at a time.
-/// `done` is called after each pair, from the worker threads.
+/// `done` is called with each pair's observation as soon as it has run, from the worker
+/// threads.
 pub fn run(
     course: &Course,
     stage: &Stage,
     built: &Built,
     work: &Path,
     options: &RunOptions,
-    done: &(dyn Fn() + Sync),
+    done: &(dyn Fn(&Observation) + Sync),
 ) -> Result<Vec<Observation>> {
     let mut units: Vec<(&Exercise, &String, &PathBuf)> = Vec::new();
     for exercise in &course.exercises {
@@ -106,8 +107,10 @@ pub fn run(
                     };
                     let folder = work.join(format!("run-{index}"));
                     let result = run_unit(exercise, key, binary, &folder, options);
+                    if let Ok(observation) = &result {
+                        done(observation);
+                    }
                     results.lock().expect("results lock").push((index, result));
-                    done();
                 }
             });
         }

@@ -70,6 +70,9 @@ pub struct TestVerdict {
     pub message: Option<String>,
     /// Real time the run took, in milliseconds.
     pub wall_ms: Option<f64>,
+    /// The test gave different results when run again (`--repeat`); the first counts.
+    #[serde(default)]
+    pub flaky: bool,
 }
 
 /// One exercise of one submission.
@@ -165,16 +168,10 @@ pub fn judge(
                 .iter()
                 .filter(|e| submission.exercises.contains_key(&e.slug))
                 .map(|exercise| {
-                    let unit = (key.clone(), exercise.slug.clone());
-                    let stopped = match (stage.rejected.get(&unit), built.failures.get(&unit)) {
-                        (Some(why), _) => Some((Status::Rejected, why)),
-                        (None, Some(errors)) => Some((Status::NotCompiled, errors)),
-                        (None, None) => None,
-                    };
                     let observation = by_unit
                         .get(&(key.as_str(), exercise.slug.as_str()))
                         .copied();
-                    judge_exercise(exercise, stopped, observation, expectations)
+                    judge_unit(exercise, key, stage, built, observation, expectations)
                 })
                 .collect();
             Graded {
@@ -184,6 +181,25 @@ pub fn judge(
             }
         })
         .collect()
+}
+
+/// The verdict of one student's exercise: refused, not compiled, or judged from what its
+/// tests observed.
+pub fn judge_unit(
+    exercise: &Exercise,
+    key: &str,
+    stage: &Stage,
+    built: &Built,
+    observation: Option<&Observation>,
+    expectations: &Expectations,
+) -> ExerciseVerdict {
+    let unit = (key.to_string(), exercise.slug.clone());
+    let stopped = match (stage.rejected.get(&unit), built.failures.get(&unit)) {
+        (Some(why), _) => Some((Status::Rejected, why)),
+        (None, Some(errors)) => Some((Status::NotCompiled, errors)),
+        (None, None) => None,
+    };
+    judge_exercise(exercise, stopped, observation, expectations)
 }
 
 /// `stopped`: the code was refused or did not compile, with the reason.
@@ -208,6 +224,7 @@ fn judge_exercise(
                 blocking: None,
                 message: None,
                 wall_ms: None,
+                flaky: false,
                 name,
             };
             match observation.and_then(|o| o.tests.get(&verdict.name)) {

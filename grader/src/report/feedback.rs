@@ -143,6 +143,13 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
     if let Some(message) = &test.message {
         let _ = writeln!(out, "{}\n", fenced("text", message.trim_end()));
     }
+    if test.flaky {
+        let _ = writeln!(
+            out,
+            "**Flaky:** this test gave different results when run again; the first run counts. \
+             On a paused clock that usually means two events at the same instant, or real threads.\n"
+        );
+    }
     if let Some(blocking) = &test.blocking {
         let _ = writeln!(out, "**Blocking:** {blocking}\n");
     }

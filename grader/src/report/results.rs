@@ -67,6 +67,7 @@ struct StudentTest<'a> {
     points: u32,
     max_points: u32,
     duration_ms: Option<f64>,
+    flaky: bool,
 }
 
 /// The whole class as JSON.
@@ -151,6 +152,7 @@ fn test(t: &TestVerdict) -> StudentTest<'_> {
         points: t.points,
         max_points: t.max_points,
         duration_ms: t.wall_ms,
+        flaky: t.flaky,
     }
 }
 

@@ -1,0 +1,115 @@
+//! A grading run killed with SIGKILL mid-way and resumed gives the same gradebook and
+//! results as an uninterrupted run, and grades again only what was missing.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn grader() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin("grader"))
+}
+
+/// results.json without the real-time durations, which differ between any two runs.
+fn results(out: &Path) -> Value {
+    let mut results: Value =
+        serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    for student in results["students"].as_array_mut().unwrap() {
+        for exercise in student["exercises"].as_array_mut().unwrap() {
+            for test in exercise["tests"].as_array_mut().unwrap() {
+                test.as_object_mut().unwrap().remove("duration_ms");
+            }
+        }
+    }
+    results
+}
+
+fn cached(out: &Path) -> usize {
+    std::fs::read_dir(out.join(".cache"))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_killed_run_resumes_to_the_same_grades() {
+    let whole = tempfile::tempdir().unwrap();
+    let status = grader()
+        .args(["grade", "--out"])
+        .arg(whole.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+
+    // Grade again into another folder, and kill the run once it has stored 5 verdicts.
+    let broken = tempfile::tempdir().unwrap();
+    let mut run = grader()
+        .args(["grade", "--out"])
+        .arg(broken.path())
+        .env("GRADER_TEST_HANG_AFTER", "5")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while cached(broken.path()) < 5 {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "the run never stored 5 verdicts"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    run.kill().unwrap(); // SIGKILL
+    run.wait().unwrap();
+    assert!(
+        !broken.path().join("gradebook.csv").exists(),
+        "the run was killed before reporting"
+    );
+    let stored = cached(broken.path());
+
+    let resumed = grader()
+        .args(["grade", "--resume", "--out"])
+        .arg(broken.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(resumed.status.success(), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("Resuming: "))
+        .expect("says it resumes");
+    let reused: usize = line["Resuming: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let total: usize = line
+        .split(" of ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(reused, stored, "{line}");
+    assert!(
+        0 < reused && reused < total,
+        "only what was missing is graded again: {line}"
+    );
+
+    assert_eq!(
+        std::fs::read_to_string(broken.path().join("gradebook.csv")).unwrap(),
+        std::fs::read_to_string(whole.path().join("gradebook.csv")).unwrap()
+    );
+    assert_eq!(results(broken.path()), results(whole.path()));
+}
