@@ -67,6 +67,12 @@ pub struct Manifest {
     /// Plausible wrong solutions and the tests each must fail.
     #[serde(default)]
     pub wrong: Vec<WrongSpec>,
+    /// Files under the exercise's `src/` that belong to the course, not to the student
+    /// (the simulation a lesson hands out, e.g. `devices.rs`). Each is a module that
+    /// `lib.rs` must declare (`pub mod devices;`); the grader always compiles the course's
+    /// copy, whatever the student handed in.
+    #[serde(default)]
+    pub given: Vec<String>,
 }
 
 /// A title in both course languages.
@@ -156,6 +162,15 @@ impl Exercise {
                 manifest_path.display()
             )
         })?;
+        for file in &manifest.given {
+            if !is_module_file(file) {
+                bail!(
+                    "{}: given file `{file}` must be a module file right in the exercise's \
+                     src/ (`<name>.rs`, a plain Rust name, not lib.rs or main.rs)",
+                    manifest_path.display()
+                );
+            }
+        }
         let dir = root.join("exercises").join(slug);
         let mut suites = find_suites(&dir.join("tests"), false)?;
         for hidden in find_suites(&grading_dir.join("hidden"), true)? {
@@ -191,6 +206,21 @@ impl Exercise {
     /// The reference solution.
     pub fn solution(&self, root: &Path) -> PathBuf {
         root.join("solutions").join(&self.slug).join("src/lib.rs")
+    }
+
+    /// Where the course's copy of a given file lives: `exercises/<slug>/src/<file>`.
+    pub fn given_file(&self, file: &str) -> PathBuf {
+        self.dir.join("src").join(file)
+    }
+
+    /// The module names of the given files (`devices.rs` -> `devices`), as `lib.rs` must
+    /// declare them (`load` made sure every given file is such a `<name>.rs`).
+    pub fn given_modules(&self) -> Vec<String> {
+        self.manifest
+            .given
+            .iter()
+            .map(|file| file.strip_suffix(".rs").unwrap_or(file).to_string())
+            .collect()
     }
 
     /// A wrong variant's source.
@@ -263,6 +293,14 @@ impl Exercise {
                 }
             }
         }
+        for file in &self.manifest.given {
+            if !self.given_file(file).is_file() {
+                problems.push(format!(
+                    "given file {} does not exist",
+                    self.given_file(file).display()
+                ));
+            }
+        }
         for suite in &self.suites {
             for test in &suite.tests {
                 if !crate::snapshot::path(suite, test).is_file() {
@@ -275,6 +313,19 @@ impl Exercise {
         }
         problems
     }
+}
+
+/// `name.rs`, with `name` a plain identifier other than `lib` and `main`: a file that
+/// `lib.rs` can declare as `pub mod name;`.
+fn is_module_file(file: &str) -> bool {
+    let Some(module) = file.strip_suffix(".rs") else {
+        return false;
+    };
+    module.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && module
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !["lib", "main", "_"].contains(&module)
 }
 
 fn find_suites(dir: &Path, hidden: bool) -> Result<Vec<Suite>> {
@@ -329,7 +380,19 @@ pub fn test_functions(source: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::test_functions;
+    use super::{is_module_file, test_functions};
+
+    #[test]
+    fn given_files_are_plain_module_files() {
+        for ok in ["devices.rs", "work_ers2.rs", "_sim.rs"] {
+            assert!(is_module_file(ok), "{ok}");
+        }
+        for bad in [
+            "devices", "lib.rs", "main.rs", "_.rs", "2x.rs", "a/b.rs", "../x.rs", ".rs", "a-b.rs",
+        ] {
+            assert!(!is_module_file(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn finds_test_functions_in_file_order() {

@@ -6,7 +6,10 @@
 //! size caps. Links are never followed, archives are read in memory and never extracted,
 //! and a path with `..` or a root is refused. Anything else a student put in an exercise
 //! folder (tests, manifests, build scripts, snapshots) is listed in their feedback as
-//! ignored, unless it is identical to the course's own copy.
+//! ignored, unless it is identical to the course's own copy. The same goes for the
+//! exercise's given files (`src/devices.rs`...): they are the course's code, so a
+//! submission always gets the course's copy of them, and a student whose copy differs is
+//! told that their changes are ignored.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -231,6 +234,7 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
     }
     let mut total = 0u64;
     let mut ignored = Vec::new();
+    let mut given_notes = Vec::new();
     for (path, content) in files {
         let Some((slug, prefix, rest)) = locate(&slugs, &path) else {
             continue;
@@ -248,6 +252,25 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
             .strip_prefix("src")
             .ok()
             .filter(|r| r.extension().is_some_and(|e| e == "rs"));
+        if let Some(file) = in_src.and_then(|relative| {
+            exercise
+                .manifest
+                .given
+                .iter()
+                .find(|file| Path::new(file) == relative)
+        }) {
+            // Given by the course: the course's copy is put in below, whatever this is.
+            let pristine = fs::read(exercise.given_file(file)).ok();
+            let same =
+                matches!((&content, &pristine), (Found::File(Some(bytes)), Some(p)) if bytes == p);
+            if !same {
+                given_notes.push(format!(
+                    "{} is given by the course: your changes to it are ignored",
+                    shown.display()
+                ));
+            }
+            continue;
+        }
         match (in_src, content) {
             (Some(relative), Found::File(Some(bytes)))
                 if total + bytes.len() as u64 <= MAX_TOTAL =>
@@ -300,11 +323,25 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
     submission
         .exercises
         .retain(|_, s: &mut Sources| s.files.contains_key(Path::new("lib.rs")));
+    // Every exercise handed in carries the course's copies of its given files (staging
+    // writes them anyway): so the verdict cache's key, made from the sources, changes when
+    // the course changes them.
+    for (slug, sources) in &mut submission.exercises {
+        let Some(exercise) = course.exercises.iter().find(|e| &e.slug == slug) else {
+            continue;
+        };
+        for file in &exercise.manifest.given {
+            if let Ok(bytes) = fs::read(exercise.given_file(file)) {
+                sources.files.insert(PathBuf::from(file), bytes);
+            }
+        }
+    }
     if !ignored.is_empty() {
         submission
             .notes
             .push(format!("Ignored: {}", ignored.join("; ")));
     }
+    submission.notes.extend(given_notes);
     submission
 }
 
@@ -321,6 +358,54 @@ mod tests {
         assert_eq!(safe_path(Path::new("../b.rs")), None);
         assert_eq!(safe_path(Path::new("a/../../b.rs")), None);
         assert_eq!(safe_path(Path::new("/etc/passwd")), None);
+    }
+
+    #[test]
+    fn a_given_file_is_always_the_courses_copy() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let course = Course::load(root).unwrap();
+        // The first lesson with given files (lesson 3's `devices.rs`).
+        let Some((exercise, given)) = course
+            .exercises
+            .iter()
+            .find_map(|e| Some((e, e.manifest.given.first()?)))
+        else {
+            return;
+        };
+        let pristine = fs::read(exercise.given_file(given)).unwrap();
+        let src = |file: &str| PathBuf::from(format!("exercises/{}/src/{file}", exercise.slug));
+        let lib = fs::read(exercise.solution(root)).unwrap();
+        let read = |given_copy: Option<Found>| {
+            let mut files = vec![(src("lib.rs"), Found::File(Some(lib.clone())))];
+            files.extend(given_copy.map(|copy| (src(given), copy)));
+            sort_files(&course, "student".into(), files)
+        };
+        let note = format!(
+            "exercises/{}/src/{given} is given by the course: your changes to it are ignored",
+            exercise.slug
+        );
+        for (copy, noted) in [
+            (None, false),
+            (Some(Found::File(Some(pristine.clone()))), false),
+            (Some(Found::File(Some(b"// mine\n".to_vec()))), true),
+            (Some(Found::File(None)), true),
+            (Some(Found::NotAFile), true),
+        ] {
+            let submission = read(copy);
+            let sources = &submission.exercises[&exercise.slug];
+            assert_eq!(sources.files[Path::new(given)], pristine);
+            assert_eq!(
+                submission.notes.contains(&note),
+                noted,
+                "{:?}",
+                submission.notes
+            );
+            assert!(
+                submission.notes.iter().all(|n| !n.starts_with("Ignored")),
+                "{:?}",
+                submission.notes
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,13 @@
 //! environment; `#[path = ..]` compiles another file as a module. None has a place in an
 //! exercise, so an exercise that uses one is not graded, and the feedback says why.
 //! Comments and string literals are skipped, so mentioning them is fine.
+//!
+//! An exercise's given files (`given` in its manifest, e.g. `devices.rs`) are the course's
+//! code: the grader compiles its own copies, so the student's are not scanned. But they
+//! only take effect if `lib.rs` declares them: an exercise whose `lib.rs` does not (a
+//! `pub mod devices;` or `mod devices;` at its top level, without `#[cfg]` or other such
+//! attributes) is refused too, since an inline `mod devices { .. }` or a missing module
+//! would let the student's own look-alike code stand in for the course's.
 
 use std::path::Path;
 
@@ -31,10 +38,45 @@ const MACROS: [(&str, &str); 5] = [
     ),
 ];
 
-/// Why this exercise's sources are refused, or `None` when they are fine.
-pub fn refused(sources: &Sources) -> Option<String> {
+/// Outer attributes a given module's declaration may carry (lints, docs, tool
+/// attributes). Anything else, `cfg` and `cfg_attr` above all, could compile the course's
+/// file out and let a look-alike take its place.
+const HARMLESS_ATTRIBUTES: [&str; 9] = [
+    "allow",
+    "warn",
+    "deny",
+    "forbid",
+    "expect",
+    "doc",
+    "macro_use",
+    "rustfmt",
+    "clippy",
+];
+
+/// Why this exercise's sources are refused, or `None` when they are fine. `given`: the
+/// exercise's given files (`devices.rs`), which `lib.rs` must declare as modules.
+pub fn refused(sources: &Sources, given: &[String]) -> Option<String> {
+    let mut reasons = Vec::new();
+    let lib = sources
+        .files
+        .get(Path::new("lib.rs"))
+        .map(|bytes| String::from_utf8_lossy(bytes))
+        .unwrap_or_default();
+    for file in given {
+        let module = file.strip_suffix(".rs").unwrap_or(file);
+        if !declares_module(&lib, module) {
+            reasons.push(format!(
+                "Not graded: lib.rs must keep `pub mod {module};`: that module is the course's \
+                 given code (src/{file}, always compiled from the course's copy). Put the line \
+                 back at the top level of lib.rs, as the exercise has it, and hand in again."
+            ));
+        }
+    }
     let mut hits = Vec::new();
     for (path, bytes) in &sources.files {
+        if given.iter().any(|file| Path::new(file) == path) {
+            continue;
+        }
         let text = String::from_utf8_lossy(bytes);
         for (line, what, why) in find(&text) {
             hits.push(format!(
@@ -43,13 +85,115 @@ pub fn refused(sources: &Sources) -> Option<String> {
             ));
         }
     }
-    (!hits.is_empty()).then(|| {
-        format!(
+    if !hits.is_empty() {
+        reasons.push(format!(
             "Not graded: the code uses what an exercise must not (it could read files of the \
              grading machine, such as the tests' expected output):\n{}\nRemove it and hand in again.",
             hits.join("\n")
-        )
-    })
+        ));
+    }
+    (!reasons.is_empty()).then(|| reasons.join("\n\n"))
+}
+
+/// Whether `source` (a `lib.rs`) declares `module` as a file module at its top level:
+/// `pub mod <module>;` or `mod <module>;`, outside comments, strings, macro calls and other
+/// items, with no attribute on it but [`HARMLESS_ATTRIBUTES`]. An inline
+/// `mod <module> { .. }` does not count: it is the student's code, not the course's file.
+fn declares_module(source: &str, module: &str) -> bool {
+    let tokens = tokens(&strip(source));
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate() {
+        match token.as_str() {
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => depth = depth.saturating_sub(1),
+            "mod" if depth == 0 => {
+                let declared = tokens.get(i + 1).is_some_and(|t| t == module)
+                    && tokens.get(i + 2).is_some_and(|t| t == ";");
+                let start = if i > 0 && tokens[i - 1] == "pub" {
+                    i - 1
+                } else {
+                    i
+                };
+                if declared && harmless_attributes_before(&tokens, start) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether every outer attribute right before `tokens[item]` is harmless (and the item is
+/// not preceded by a restricted visibility such as `pub(crate)`, whose `)` ends the scan).
+fn harmless_attributes_before(tokens: &[String], item: usize) -> bool {
+    let mut end = item;
+    loop {
+        match end.checked_sub(1).map(|i| tokens[i].as_str()) {
+            // The start of the file, or the end of the previous item (`;`, `}`), or an
+            // inner attribute's `]` handled below.
+            None | Some(";" | "}") => return true,
+            Some("]") => {
+                // Find the `[` that opens this attribute.
+                let mut depth = 0usize;
+                let mut open = None;
+                for j in (0..end).rev() {
+                    match tokens[j].as_str() {
+                        "]" | ")" | "}" => depth += 1,
+                        "[" | "(" | "{" => {
+                            depth -= 1;
+                            if depth == 0 {
+                                open = Some(j);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let Some(open) = open else {
+                    return false;
+                };
+                let before = |n: usize| open.checked_sub(n).map(|i| tokens[i].as_str());
+                match (before(1), before(2)) {
+                    // `#![..]`: an attribute of the crate, not of the item.
+                    (Some("!"), Some("#")) => return true,
+                    (Some("#"), _) => {
+                        let name = tokens.get(open + 1).map_or("", String::as_str);
+                        if !HARMLESS_ATTRIBUTES.contains(&name) {
+                            return false;
+                        }
+                        end = open - 1;
+                    }
+                    _ => return false,
+                }
+            }
+            Some(_) => return false,
+        }
+    }
+}
+
+/// `code` (already stripped of comments and literals) as words (identifiers, keywords,
+/// numbers) and single punctuation characters.
+fn tokens(code: &str) -> Vec<String> {
+    let chars: Vec<char> = code.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c.is_alphanumeric() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            tokens.push(chars[start..i].iter().collect());
+        } else {
+            tokens.push(c.to_string());
+            i += 1;
+        }
+    }
+    tokens
 }
 
 /// (line, construct, reason) of every refused construct in `source`.
@@ -243,6 +387,95 @@ mod tests {
             ]
         );
         assert_eq!(words(source)[0].0, 2);
+    }
+
+    fn given() -> Vec<String> {
+        vec!["devices.rs".to_string()]
+    }
+
+    fn with_lib(lib: &str) -> Sources {
+        Sources::lib_only(lib.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn a_given_module_must_be_declared_at_the_top_of_lib_rs() {
+        for lib in [
+            "pub mod devices;\n",
+            "mod devices;\n",
+            "//! Lesson 3.\n\n#![allow(unused)]\nuse std::fmt;\n\npub mod devices;\npub use devices::Device;\n",
+            "/// The course's simulation.\n#[allow(dead_code)]\n#[rustfmt::skip]\npub mod devices;\n",
+            "fn f() {}\npub   mod\n  devices ;\n",
+            "pub mod devices; // given\npub mod mine { pub fn f() {} }\n",
+        ] {
+            assert_eq!(refused(&with_lib(lib), &given()), None, "{lib}");
+        }
+        // Without given files, nothing is required.
+        assert_eq!(refused(&with_lib("pub fn f() {}\n"), &[]), None);
+    }
+
+    #[test]
+    fn refuses_a_lib_rs_that_drops_or_replaces_a_given_module() {
+        for lib in [
+            // Dropped.
+            "pub fn f() {}\n",
+            // Replaced by the student's own code.
+            "pub mod devices {\n    pub struct Device;\n}\n",
+            "pub mod devices{}\n",
+            // Only mentioned.
+            "// pub mod devices;\n/* pub mod devices; */\nconst S: &str = \"pub mod devices;\";\n",
+            // Not at the top level: `inner::devices` would be a file of the student's.
+            "mod inner {\n    pub mod devices;\n}\npub use inner::devices;\n",
+            // Inside a macro, which may do anything with it.
+            "macro_rules! hide { ($i:item) => {}; }\nhide!(pub mod devices;);\n",
+            // Compiled out, with a look-alike in its place.
+            "#[cfg(any())]\npub mod devices;\n#[path = \"x.rs\"]\nmod x;\n",
+            "#[cfg(any())] pub mod devices;\npub mod fake {}\npub use fake as devices;\n",
+            "#[allow(unused)]\n#[cfg_attr(all(), cfg(any()))]\npub mod devices;\n",
+            "#[r#cfg(any())]\npub mod devices;\n",
+            // Another module's name, a restricted visibility.
+            "pub mod devices_of_mine;\npub mod device;\n",
+            "pub(crate) mod devices;\n",
+        ] {
+            let why = refused(&with_lib(lib), &given()).unwrap_or_else(|| panic!("passed: {lib}"));
+            assert!(
+                why.contains(
+                    "lib.rs must keep `pub mod devices;`: that module is the course's given code"
+                ),
+                "{lib}\n=> {why}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_every_missing_module_and_the_other_reasons_too() {
+        let given = ["mirrors.rs".to_string(), "jobs.rs".to_string()];
+        let why = refused(
+            &with_lib("pub mod jobs;\nconst P: &str = env!(\"HOME\");\n"),
+            &given,
+        )
+        .expect("refused");
+        assert!(why.contains("`pub mod mirrors;`"), "{why}");
+        assert!(!why.contains("`pub mod jobs;`"), "{why}");
+        assert!(why.contains("src/lib.rs:2: `env!`"), "{why}");
+    }
+
+    #[test]
+    fn the_students_copy_of_a_given_file_is_not_scanned() {
+        // The grader compiles the course's copy instead, so what the student's says does
+        // not matter; their other files still are scanned.
+        let mut sources = with_lib("pub mod devices;\nmod helpers;\n");
+        sources.files.insert(
+            "devices.rs".into(),
+            b"const S: &str = include_str!(\"x\");\n".to_vec(),
+        );
+        assert_eq!(refused(&sources, &given()), None);
+        sources.files.insert(
+            "helpers.rs".into(),
+            b"const S: &str = include_str!(\"x\");\n".to_vec(),
+        );
+        let why = refused(&sources, &given()).expect("refused");
+        assert!(why.contains("src/helpers.rs:1: `include_str!`"), "{why}");
+        assert!(!why.contains("devices.rs"), "{why}");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! Every student's exercise becomes its own library crate (`s001-exercise-01`), built from
 //! the student's `src/**/*.rs` and a `Cargo.toml` the grader writes from the pristine one:
 //! a student's manifest, build script or extra dependency never reaches the build. The
+//! exercise's given files (`given` in its manifest, e.g. `src/devices.rs`) are always the
+//! course's copies, written over whatever the student handed in. The
 //! tests of an exercise (visible and hidden) are compiled ONCE for the whole batch, in one
 //! test crate per exercise holding a module per student:
 //!
@@ -89,7 +91,7 @@ pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage
             let Some(sources) = submission.exercises.get(&exercise.slug) else {
                 continue;
             };
-            if let Some(why) = scan::refused(sources) {
+            if let Some(why) = scan::refused(sources, &exercise.manifest.given) {
                 stage
                     .rejected
                     .insert((key.clone(), exercise.slug.clone()), why);
@@ -192,6 +194,15 @@ fn write_student_crate(
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
+        fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    // The course's given code (the lesson's simulation) is compiled from the course's copy,
+    // always: whatever the student did to theirs is overwritten here.
+    for file in &exercise.manifest.given {
+        let from = exercise.given_file(file);
+        let contents =
+            fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
+        let path = crate_dir.join("src").join(file);
         fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
