@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use exercise_03::{Device, send_to_all, send_to_all_keep_errors, try_send_to_all};
+use exercise_03::devices::Device;
+use exercise_03::{send_to_all, send_to_all_keep_errors, try_send_to_all};
 use timeline::say;
 
 fn ms(millis: u64) -> Duration {
