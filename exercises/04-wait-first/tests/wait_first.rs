@@ -6,7 +6,9 @@
 
 use std::time::Duration;
 
-use exercise_04::{Job, Mirror, all_within, fastest, until_first_failure};
+use exercise_04::jobs::Job;
+use exercise_04::mirrors::Mirror;
+use exercise_04::{all_within, fastest, until_first_failure};
 use timeline::{capture, check, say};
 
 const LIMIT: Duration = Duration::from_secs(60);
