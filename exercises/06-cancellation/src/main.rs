@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use exercise_06::{Worker, city_map, shutdown_after, supervise};
+use exercise_06::workers::Worker;
+use exercise_06::{city_map, shutdown_after, supervise};
 use timeline::say;
 
 fn ms(millis: u64) -> Duration {

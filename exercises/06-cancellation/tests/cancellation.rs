@@ -12,7 +12,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use exercise_06::{Worker, city_map, db_operation, shutdown_after, supervise};
+use exercise_06::workers::Worker;
+use exercise_06::{city_map, db_operation, shutdown_after, supervise};
 use timeline::{capture, check, say};
 
 const LIMIT: Duration = Duration::from_secs(60);

@@ -1,62 +1,20 @@
 //! WRONG on purpose: `try_join_all` returns at the first error by dropping the other workers, so
 //! none of them rolls back.
 
+// Given by the course: `src/workers.rs` and `src/maps.rs`. Keep these lines and leave
+// those files as they are; the grader always compiles the course's copies.
+pub mod maps;
+pub mod workers;
+
+pub use maps::CityMap;
+pub use workers::{DbError, Worker};
+
 use std::collections::BTreeMap;
-use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
 use timeline::say;
 use tokio_util::sync::CancellationToken;
-
-/// A simulated database worker: it writes one record per round, forever, until it is asked
-/// to stop (or until the round it is told to fail in).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Worker {
-    /// The worker's name, as printed and as used in errors and reports.
-    pub name: String,
-    /// How long one round (one write) takes before it is committed.
-    pub round: Duration,
-    /// How long rolling back the round in flight takes, once a shutdown is requested.
-    pub cleanup: Duration,
-    /// `Some(n)`: round `n` fails instead of being committed.
-    pub fails_in_round: Option<u32>,
-}
-
-impl Worker {
-    /// A worker that commits a round every `round` and needs `cleanup` to roll back.
-    pub fn new(name: &str, round: Duration, cleanup: Duration) -> Self {
-        Self {
-            name: name.to_string(),
-            round,
-            cleanup,
-            fails_in_round: None,
-        }
-    }
-
-    /// The same worker, except that round `round` fails.
-    pub fn failing_in_round(mut self, round: u32) -> Self {
-        self.fails_in_round = Some(round);
-        self
-    }
-}
-
-/// A round that failed: which worker, which round.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DbError {
-    /// The worker whose round failed.
-    pub worker: String,
-    /// The round that failed (counted from 1).
-    pub round: u32,
-}
-
-impl fmt::Display for DbError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: round {} failed", self.worker, self.round)
-    }
-}
-
-impl std::error::Error for DbError {}
 
 /// Runs `worker`'s rounds until `shutdown` completes; returns how many rounds it committed.
 ///
@@ -154,15 +112,6 @@ pub async fn supervise(workers: Vec<Worker>) -> BTreeMap<String, Result<u32, DbE
     }
     say!("supervisor: all workers stopped");
     report
-}
-
-/// A map of a city, with the traffic on it when the traffic service answered in time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CityMap {
-    /// The city.
-    pub city: String,
-    /// What the traffic service said, or `None` if it was too slow.
-    pub traffic: Option<String>,
 }
 
 /// Builds the map of `city`, with the traffic if the optional `traffic` service answers
