@@ -8,7 +8,7 @@
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -93,8 +93,8 @@ pub fn run_with_input(
     let wall = start.elapsed();
     Ok(Finished {
         exit,
-        stdout: stdout.recv_timeout(READ_GRACE).unwrap_or_default(),
-        stderr: stderr.recv_timeout(READ_GRACE).unwrap_or_default(),
+        stdout: stdout.finish(READ_GRACE),
+        stderr: stderr.finish(READ_GRACE),
         wall,
     })
 }
@@ -109,30 +109,55 @@ fn kill_group(pid: u32) {
     }
 }
 
+/// What a reader thread has kept so far, shared with the waiting side.
+#[derive(Default)]
+struct Kept {
+    bytes: Vec<u8>,
+    dropped: usize,
+    ended: bool,
+}
+
+/// Output being read on a thread: the first `cap` bytes are kept.
+struct Reader(Arc<(Mutex<Kept>, Condvar)>);
+
+impl Reader {
+    /// Waits up to `grace` for the stream to end, then returns what was kept either way
+    /// (a process that escaped the group may hold the pipe open forever).
+    fn finish(self, grace: Duration) -> String {
+        let (lock, ended) = &*self.0;
+        let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let (kept, _) = ended
+            .wait_timeout_while(guard, grace, |k| !k.ended)
+            .unwrap_or_else(|e| e.into_inner());
+        let mut text = String::from_utf8_lossy(&kept.bytes).into_owned();
+        if kept.dropped > 0 {
+            text.push_str(&format!("\n[... {} more bytes not kept]", kept.dropped));
+        }
+        text
+    }
+}
+
 /// Reads a stream to its end on a thread, keeping the first `cap` bytes.
-fn read_capped(stream: Option<impl Read + Send + 'static>, cap: usize) -> mpsc::Receiver<String> {
-    let (sender, receiver) = mpsc::channel();
+fn read_capped(stream: Option<impl Read + Send + 'static>, cap: usize) -> Reader {
+    let shared = Arc::new((Mutex::new(Kept::default()), Condvar::new()));
+    let writer = Arc::clone(&shared);
     thread::spawn(move || {
-        let mut kept = Vec::new();
-        let mut dropped = 0usize;
         if let Some(mut stream) = stream {
             let mut buffer = [0u8; 8192];
             while let Ok(n) = stream.read(&mut buffer) {
                 if n == 0 {
                     break;
                 }
-                let room = cap.saturating_sub(kept.len()).min(n);
-                kept.extend_from_slice(&buffer[..room]);
-                dropped += n - room;
+                let mut kept = writer.0.lock().unwrap_or_else(|e| e.into_inner());
+                let room = cap.saturating_sub(kept.bytes.len()).min(n);
+                kept.bytes.extend_from_slice(&buffer[..room]);
+                kept.dropped += n - room;
             }
         }
-        let mut text = String::from_utf8_lossy(&kept).into_owned();
-        if dropped > 0 {
-            text.push_str(&format!("\n[... {dropped} more bytes not kept]"));
-        }
-        let _ = sender.send(text);
+        writer.0.lock().unwrap_or_else(|e| e.into_inner()).ended = true;
+        writer.1.notify_all();
     });
-    receiver
+    Reader(shared)
 }
 
 #[cfg(test)]
@@ -191,6 +216,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(done.stdout, "got secret\n");
+    }
+
+    #[test]
+    fn keeps_what_was_printed_when_an_escaped_child_holds_the_pipe() {
+        let script = "echo evidence; setsid sleep 3 & exit 0";
+        let done = run(sh(script), Duration::from_secs(10), 1024).unwrap();
+        assert_eq!(done.exit, Exit::Code(0));
+        assert_eq!(done.stdout, "evidence\n");
+        assert!(done.wall < Duration::from_secs(2), "{:?}", done.wall);
     }
 
     #[test]

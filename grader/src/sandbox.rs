@@ -8,7 +8,9 @@
 //! 3. `bwrap` (Debian package `bubblewrap`): new namespaces for everything (no network,
 //!    own PID space that dies with the test), a read-only `/usr`, the test binary and
 //!    nothing else of the host, a size-capped private `/tmp` as the only writable place,
-//!    no `/proc`, a cleared environment.
+//!    no `/proc`, a cleared environment;
+//! 4. without bwrap, as root: `unshare` for no network and an own PID space (escaped
+//!    children die with the test and others' processes are out of reach).
 //!
 //! Whatever is missing, the grader still runs (its own process group, wall-clock limit
 //! and output caps always apply) and the report says which protections were in force.
@@ -27,7 +29,7 @@ const NOBODY: u32 = 65534;
 const TMP_SIZE: u64 = 64 * 1024 * 1024;
 
 /// Resource limits of a test process.
-const ADDRESS_SPACE: u64 = 8 * 1024 * 1024 * 1024;
+const ADDRESS_SPACE: u64 = 4 * 1024 * 1024 * 1024;
 const FILE_SIZE: u64 = 64 * 1024 * 1024;
 const PROCESSES: u64 = 512;
 const OPEN_FILES: u64 = 256;
@@ -47,6 +49,8 @@ pub enum Choice {
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     bwrap: Option<PathBuf>,
+    /// Without bwrap, as root: `unshare` for a network and PID namespace of its own.
+    unshare: Option<PathBuf>,
     setpriv: Option<PathBuf>,
     prlimit: Option<PathBuf>,
     /// Why bwrap is not used, when it is not.
@@ -71,6 +75,10 @@ impl Sandbox {
                 Err(why) => (None, Some(format!("bwrap does not work here: {why}"))),
             },
         };
+        let unshare = match (&bwrap, root, find("unshare")) {
+            (None, true, Some(path)) if probe_unshare(&path) => Some(path),
+            _ => None,
+        };
         if choice == Choice::Bwrap && bwrap.is_none() {
             bail!(
                 "--sandbox bwrap was asked for, but {}",
@@ -79,6 +87,7 @@ impl Sandbox {
         }
         Ok(Sandbox {
             bwrap,
+            unshare,
             setpriv,
             prlimit,
             without_bwrap,
@@ -106,6 +115,10 @@ impl Sandbox {
                 "bwrap: no network, own PID space, read-only system, no host files, private size-capped /tmp"
                     .to_string(),
             ),
+            None if self.unshare.is_some() => list.push(format!(
+                "unshare: no network, own PID space (no bwrap: {})",
+                self.without_bwrap.as_deref().unwrap_or("-")
+            )),
             None => list.push(format!("no namespaces ({})", self.without_bwrap.as_deref().unwrap_or("-"))),
         }
         list
@@ -128,6 +141,12 @@ impl Sandbox {
         cpu: Duration,
     ) -> Command {
         let mut words: Vec<OsString> = Vec::new();
+        if let Some(unshare) = &self.unshare {
+            // The test becomes PID 1 of its own namespace: when it ends, everything it
+            // started ends with it, and it cannot see or signal other processes.
+            words.push(unshare.into());
+            words.extend(UNSHARE_ARGS.map(OsString::from));
+        }
         if let Some(setpriv) = &self.setpriv {
             words.push(setpriv.into());
             for flag in [
@@ -219,6 +238,25 @@ fn bwrap_args(binary: &Path, env: &[(String, OsString)]) -> Vec<OsString> {
     args.extend([OsString::from("--ro-bind"), binary.into(), binary.into()]);
     args.extend(["--chdir", "/tmp"].map(OsString::from));
     args
+}
+
+/// `unshare` flags: own network (none), PID and mount namespaces, a /proc of its own.
+const UNSHARE_ARGS: [&str; 7] = [
+    "--net",
+    "--pid",
+    "--fork",
+    "--kill-child",
+    "--mount",
+    "--mount-proc",
+    "--",
+];
+
+fn probe_unshare(unshare: &Path) -> bool {
+    Command::new(unshare)
+        .args(UNSHARE_ARGS)
+        .arg("/usr/bin/true")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// Runs `true` under bwrap (as the test processes will run) to see that it works.

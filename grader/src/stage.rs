@@ -20,6 +20,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -68,6 +69,9 @@ impl Stage {
 /// their builds.
 pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // Students' sources are for the compiler only: test processes (run as `nobody`) must
+    // not read their classmates' code.
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
     for folder in ["crates", "suites"] {
         let path = dir.join(folder);
         if path.exists() {

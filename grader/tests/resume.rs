@@ -35,6 +35,16 @@ fn cached(out: &Path) -> usize {
         .unwrap_or(0)
 }
 
+/// The hanging run must never outlive the test (it would hold the grader's lock).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn a_killed_run_resumes_to_the_same_grades() {
     let whole = tempfile::tempdir().unwrap();
@@ -51,24 +61,31 @@ fn a_killed_run_resumes_to_the_same_grades() {
 
     // Grade again into another folder, and kill the run once it has stored 5 verdicts.
     let broken = tempfile::tempdir().unwrap();
-    let mut run = grader()
-        .args(["grade", "--out"])
-        .arg(broken.path())
-        .env("GRADER_TEST_HANG_AFTER", "5")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut run = KillOnDrop(
+        grader()
+            .args(["grade", "--out"])
+            .arg(broken.path())
+            .env("GRADER_TEST_HANG_AFTER", "5")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let start = Instant::now();
     while cached(broken.path()) < 5 {
+        // Generous: another grader run on the machine may hold the lock for a while.
         assert!(
-            start.elapsed() < Duration::from_secs(300),
+            start.elapsed() < Duration::from_secs(900),
             "the run never stored 5 verdicts"
+        );
+        assert!(
+            run.0.try_wait().unwrap().is_none(),
+            "the run ended before storing 5 verdicts"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    run.kill().unwrap(); // SIGKILL
-    run.wait().unwrap();
+    run.0.kill().unwrap(); // SIGKILL
+    run.0.wait().unwrap();
     assert!(
         !broken.path().join("gradebook.csv").exists(),
         "the run was killed before reporting"
