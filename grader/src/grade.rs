@@ -204,8 +204,8 @@ struct Grading<'a> {
     stored: AtomicUsize,
 }
 
-/// For the resume test only: after storing this many verdicts, stand still (so the test
-/// can kill the run at a known point).
+/// For the resume test only: after storing this many verdicts, write `hanging` in the
+/// cache folder and stand still (so the test can kill the run at a known point).
 const HANG_AFTER_ENV: &str = "GRADER_TEST_HANG_AFTER";
 
 /// A progress bar on stderr (drawn only on a terminal).
@@ -235,6 +235,7 @@ impl Progress for Grading<'_> {
             .ok()
             .and_then(|n| n.parse::<usize>().ok());
         if hang_after.is_some_and(|n| stored >= n) {
+            self.cache.mark("hanging");
             loop {
                 std::thread::sleep(Duration::from_secs(3600));
             }
