@@ -302,6 +302,15 @@ impl Exercise {
             }
         }
         for suite in &self.suites {
+            if uses_raw_capture(&suite.path) {
+                problems.push(format!(
+                    "{} calls timeline::capture: tests must use timeline_check::capture, which \
+                     takes the grader's secret before the code under test runs",
+                    suite.path.display()
+                ));
+            }
+        }
+        for suite in &self.suites {
             for test in &suite.tests {
                 if !crate::snapshot::path(suite, test).is_file() {
                     problems.push(format!(
@@ -356,6 +365,23 @@ fn find_suites(dir: &Path, hidden: bool) -> Result<Vec<Suite>> {
     Ok(suites)
 }
 
+/// Whether a test file uses the harness's raw `capture` instead of `timeline_check`'s.
+fn uses_raw_capture(path: &Path) -> bool {
+    let source: String = fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    source.contains("timeline::capture")
+        || source.split("timeline::{").skip(1).any(|group| {
+            group
+                .split('}')
+                .next()
+                .is_some_and(|g| g.split([',', ' ', '\n']).any(|w| w == "capture"))
+        })
+}
+
 /// Names of the functions marked `#[test]` (the attribute on its own line, as rustfmt
 /// writes it).
 pub fn test_functions(source: &str) -> Vec<String> {
@@ -391,6 +417,23 @@ mod tests {
             "devices", "lib.rs", "main.rs", "_.rs", "2x.rs", "a/b.rs", "../x.rs", ".rs", "a-b.rs",
         ] {
             assert!(!is_module_file(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn spots_the_raw_capture_in_a_test_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.rs");
+        for (source, raw) in [
+            (
+                "use timeline::say;\nuse timeline_check::{capture, check};",
+                false,
+            ),
+            ("use timeline::{capture, say};", true),
+            ("let run = timeline::capture(limit, f);", true),
+        ] {
+            std::fs::write(&file, source).unwrap();
+            assert_eq!(super::uses_raw_capture(&file), raw, "{source}");
         }
     }
 

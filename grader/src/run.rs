@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use timeline::{EVIDENCE_ENV, Evidence};
+use timeline_check::{EVIDENCE_ENV, Evidence};
 
 use crate::build::Built;
 use crate::course::{Course, Exercise};

@@ -116,7 +116,7 @@ impl Sandbox {
                     .to_string(),
             ),
             None if self.unshare.is_some() => list.push(format!(
-                "unshare: no network, own PID space (no bwrap: {})",
+                "unshare: no network, own PID space, private size-capped /tmp (no bwrap: {})",
                 self.without_bwrap.as_deref().unwrap_or("-")
             )),
             None => list.push(format!("no namespaces ({})", self.without_bwrap.as_deref().unwrap_or("-"))),
@@ -144,8 +144,11 @@ impl Sandbox {
         if let Some(unshare) = &self.unshare {
             // The test becomes PID 1 of its own namespace: when it ends, everything it
             // started ends with it, and it cannot see or signal other processes.
+            // It also gets a private, size-capped /tmp (its own mount namespace), mounted
+            // before the privileges are dropped.
             words.push(unshare.into());
             words.extend(UNSHARE_ARGS.map(OsString::from));
+            words.extend(["sh", "-c", PRIVATE_TMP, "sh"].map(OsString::from));
         }
         if let Some(setpriv) = &self.setpriv {
             words.push(setpriv.into());
@@ -174,7 +177,8 @@ impl Sandbox {
             words.extend(limits.into_iter().map(OsString::from));
             words.push("--".into());
         }
-        let home = if self.bwrap.is_some() {
+        let private_tmp = self.bwrap.is_some() || self.unshare.is_some();
+        let home = if private_tmp {
             Path::new("/tmp")
         } else {
             scratch
@@ -195,11 +199,7 @@ impl Sandbox {
         command
             .args(&words[1..])
             .env_clear()
-            .current_dir(if self.bwrap.is_some() {
-                Path::new("/")
-            } else {
-                scratch
-            });
+            .current_dir(if private_tmp { Path::new("/") } else { scratch });
         if self.bwrap.is_none() {
             command.envs(full_env.iter().map(|(k, v)| (k, v)));
         }
@@ -251,9 +251,14 @@ const UNSHARE_ARGS: [&str; 7] = [
     "--",
 ];
 
+/// Mounts a private /tmp, goes there, and runs the rest of the command line.
+const PRIVATE_TMP: &str =
+    "mount -t tmpfs -o size=67108864,mode=1777 tmpfs /tmp && cd /tmp && exec \"$@\"";
+
 fn probe_unshare(unshare: &Path) -> bool {
     Command::new(unshare)
         .args(UNSHARE_ARGS)
+        .args(["sh", "-c", PRIVATE_TMP, "sh"])
         .arg("/usr/bin/true")
         .output()
         .is_ok_and(|o| o.status.success())

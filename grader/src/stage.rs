@@ -125,6 +125,8 @@ pub fn rewrite_suite(stage: &mut Stage, exercise: &Exercise, keys: Vec<String>) 
     write_suite(stage, exercise)
 }
 
+/// The staged workspace's root: the course's shared package fields, dependencies, lints
+/// and profiles, its lock file, and a copy of every path dependency (the harness crates).
 fn write_root(course: &Course, dir: &Path) -> Result<()> {
     let root_manifest = read_toml(&course.root.join("Cargo.toml"))?;
     let workspace = root_manifest
@@ -138,34 +140,31 @@ fn write_root(course: &Course, dir: &Path) -> Result<()> {
             staged.insert(key.to_string(), value.clone());
         }
     }
+    let mut members: Vec<Value> = vec!["crates/*".into(), "suites/*".into()];
     if let Some(Value::Table(deps)) = staged.get_mut("dependencies") {
-        deps.insert(
-            "timeline".into(),
-            Value::Table(Table::from_iter([("path".into(), "timeline".into())])),
-        );
+        for (name, spec) in deps.iter_mut() {
+            let Some(path) = spec.get("path").and_then(Value::as_str) else {
+                continue;
+            };
+            let source = course.root.join(path);
+            copy(
+                &source.join("Cargo.toml"),
+                &dir.join(name).join("Cargo.toml"),
+            )?;
+            copy_tree(&source.join("src"), &dir.join(name).join("src"))?;
+            *spec = Value::Table(Table::from_iter([("path".into(), name.as_str().into())]));
+            members.push(name.as_str().into());
+        }
     }
     staged.insert("resolver".into(), "3".into());
-    staged.insert(
-        "members".into(),
-        Value::Array(vec![
-            "timeline".into(),
-            "crates/*".into(),
-            "suites/*".into(),
-        ]),
-    );
+    staged.insert("members".into(), Value::Array(members));
     let mut manifest = Table::new();
     manifest.insert("workspace".into(), Value::Table(staged));
     if let Some(profile) = root_manifest.get("profile") {
         manifest.insert("profile".into(), profile.clone());
     }
     write_toml(&dir.join("Cargo.toml"), &manifest)?;
-    copy(&course.root.join("Cargo.lock"), &dir.join("Cargo.lock"))?;
-    let timeline = course.root.join("exercises/timeline");
-    copy(
-        &timeline.join("Cargo.toml"),
-        &dir.join("timeline/Cargo.toml"),
-    )?;
-    copy_tree(&timeline.join("src"), &dir.join("timeline/src"))
+    copy(&course.root.join("Cargo.lock"), &dir.join("Cargo.lock"))
 }
 
 fn write_student_crate(

@@ -1,4 +1,4 @@
-//! Visible tests for lesson 1. Each runs on a paused clock (`timeline::capture`), so the
+//! Visible tests for lesson 1. Each runs on a paused clock (`timeline_check::capture`), so the
 //! printed times are exact and every run is the same. The file is created by a task of
 //! the test at a virtual time that no tick and no poll falls on (x.25 s), so whether a
 //! poll sees it never depends on which of two simultaneous events runs first.
@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use exercise_01::{tick, tick_until_exists, wait_for};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(30);
 

@@ -1,12 +1,12 @@
 //! Visible tests for part 1: summing tasks that wait without blocking. Each runs on a
-//! paused clock (`timeline::capture`): waiting costs no real time and the printed times
+//! paused clock (`timeline_check::capture`): waiting costs no real time and the printed times
 //! are exact. A blocking `std::thread::sleep` shows up as every line stuck at 0.000s
 //! (the virtual clock never moved) plus a note saying how long the executor was blocked.
 
 use std::time::Duration;
 
 use exercise_02::{sum, sum_both};
-use timeline::{Run, capture, check};
+use timeline_check::{Run, capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

@@ -1,4 +1,4 @@
-//! Visible tests for lesson 3. Each runs on a paused clock (`timeline::capture`), so the
+//! Visible tests for lesson 3. Each runs on a paused clock (`timeline_check::capture`), so the
 //! printed times are exact and every run is the same. Every device connects, answers or
 //! fails at its own millisecond: apart from the `connecting` lines at 0 s (printed in the
 //! order the devices are listed), no two lines ever share an instant.
@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use exercise_03::devices::Device;
 use exercise_03::{send_to_all, send_to_all_keep_errors, try_send_to_all};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

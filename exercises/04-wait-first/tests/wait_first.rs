@@ -1,4 +1,4 @@
-//! Visible tests for lesson 4. Each runs on a paused clock (`timeline::capture`), so the
+//! Visible tests for lesson 4. Each runs on a paused clock (`timeline_check::capture`), so the
 //! printed times are exact and every run is the same. No two mirrors or jobs end at the
 //! same millisecond, and no job ends at a deadline, so the timeline never depends on
 //! which of two simultaneous events tokio runs first. Tests that say "later" keep the
@@ -9,7 +9,8 @@ use std::time::Duration;
 use exercise_04::jobs::Job;
 use exercise_04::mirrors::Mirror;
 use exercise_04::{all_within, fastest, until_first_failure};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

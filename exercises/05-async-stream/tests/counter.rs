@@ -1,5 +1,5 @@
 //! Visible tests for the counting stream of lesson 5. Each runs on a paused clock
-//! (`timeline::capture`), so the printed times are exact and every run is the same.
+//! (`timeline_check::capture`), so the printed times are exact and every run is the same.
 //!
 //! The consumers here ask for the next item as soon as they have printed the previous
 //! one, so "wait `every` before each item" gives the same times whether a solution starts
@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use exercise_05::{count_to, count_while_ticking};
 use futures::StreamExt;
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

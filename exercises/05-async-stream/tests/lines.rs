@@ -1,5 +1,5 @@
 //! Visible tests for the lines-from-chunks stream of lesson 5. Each runs on a paused
-//! clock (`timeline::capture`), so the printed times are exact and every run is the same.
+//! clock (`timeline_check::capture`), so the printed times are exact and every run is the same.
 //!
 //! The chunks come from a stream of the test that waits before each chunk and prints it
 //! (`chunk "..."`) just before handing it over, so the transcript shows which chunk let
@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use exercise_05::lines;
 use futures::{Stream, StreamExt};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

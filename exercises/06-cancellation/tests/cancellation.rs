@@ -1,4 +1,4 @@
-//! Visible tests for lesson 6. Each runs on a paused clock (`timeline::capture`), so the
+//! Visible tests for lesson 6. Each runs on a paused clock (`timeline_check::capture`), so the
 //! printed times are exact and every run is the same.
 //!
 //! The timings are chosen so that no two events the lesson cares about share a virtual
@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use exercise_06::workers::Worker;
 use exercise_06::{city_map, db_operation, shutdown_after, supervise};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

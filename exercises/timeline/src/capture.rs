@@ -93,8 +93,6 @@ pub fn capture<F>(limit: Duration, future: F) -> Run<F::Output>
 where
     F: Future,
 {
-    // Under the grader, take its secret before any code under test runs.
-    crate::check::prepare();
     let recorder = Arc::new(Recorder::new());
     let _installed = sink::install(Arc::clone(&recorder));
     let _watchdog = Watchdog::start(WALL_LIMIT);

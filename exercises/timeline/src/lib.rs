@@ -4,7 +4,8 @@
 //! goes to stdout at once, stamped with the time since the demo started. Inside
 //! [`capture`], the same line is recorded with the *virtual* time at which it was printed,
 //! on a runtime whose clock is paused: seconds of modelled time pass in microseconds, and
-//! every run prints the same timeline. [`check!`] compares that timeline with a snapshot.
+//! every run prints the same timeline. Tests compare that timeline with a snapshot through
+//! the `timeline-check` crate (its `capture` and `check!`).
 //!
 //! ```
 //! use std::time::Duration;
@@ -23,19 +24,14 @@
 //! ```
 
 mod capture;
-mod check;
 mod demo;
 mod sink;
 mod transcript;
 
 pub use capture::{Outcome, Run, WALL_LIMIT, capture};
-pub use check::{CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, check_mode};
 pub use demo::{PAUSED_ENV, demo};
 pub use sink::{MAX_EVENTS, say};
 pub use transcript::{BLOCKING_THRESHOLD, Blocking, Event, Transcript};
-
-#[doc(hidden)]
-pub use insta as __insta;
 
 /// Prints a line of the exercise's output: live on stdout, or into the transcript while
 /// [`capture`] runs. Takes the same arguments as `println!`.
@@ -44,42 +40,4 @@ macro_rules! say {
     ($($arg:tt)*) => {
         $crate::say(::std::format!($($arg)*))
     };
-}
-
-/// The name of the function this macro is expanded in (the test's name).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __function_name {
-    () => {{
-        fn f() {}
-        fn type_name_of<T>(_: T) -> &'static str {
-            ::std::any::type_name::<T>()
-        }
-        let mut name = type_name_of(f).strip_suffix("::f").unwrap_or("");
-        while let Some(rest) = name.strip_suffix("::{{closure}}") {
-            name = rest;
-        }
-        name.rsplit("::").next().unwrap_or(name)
-    }};
-}
-
-/// Checks a [`Run`] against the test's snapshot.
-///
-/// When a student runs `cargo test`, this is an insta snapshot assertion named after the
-/// test function (`tests/snapshots/<file>__<test>.snap`); if the code blocked the
-/// executor, the diagnosis is printed first. Under the grader (`TIMELINE_EVIDENCE` set),
-/// it asserts nothing and writes the run as evidence, which the grader compares with its
-/// own pristine copy of the snapshot.
-#[macro_export]
-macro_rules! check {
-    ($run:expr) => {{
-        let run = &$run;
-        let test = $crate::__function_name!();
-        match $crate::check_mode(::std::file!(), test, run) {
-            $crate::CheckMode::Snapshot(rendered) => {
-                $crate::__insta::assert_snapshot!(test, rendered);
-            }
-            $crate::CheckMode::Recorded => {}
-        }
-    }};
 }

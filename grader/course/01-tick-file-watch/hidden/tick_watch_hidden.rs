@@ -5,7 +5,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use exercise_01::{tick, tick_until_exists};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)

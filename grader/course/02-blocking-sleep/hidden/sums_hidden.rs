@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use exercise_02::{sum, sum_both};
-use timeline::{Run, capture, check};
+use timeline_check::{Run, capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

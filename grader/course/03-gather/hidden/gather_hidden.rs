@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use exercise_03::devices::Device;
 use exercise_03::{send_to_all, send_to_all_keep_errors, try_send_to_all};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

@@ -7,7 +7,8 @@ use std::time::Duration;
 use exercise_04::jobs::Job;
 use exercise_04::mirrors::Mirror;
 use exercise_04::{all_within, fastest, until_first_failure};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use exercise_05::{count_to, count_while_ticking};
 use futures::StreamExt;
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

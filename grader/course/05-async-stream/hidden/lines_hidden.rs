@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use exercise_05::lines;
 use futures::{Stream, StreamExt};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use exercise_06::workers::Worker;
 use exercise_06::{city_map, db_operation, shutdown_after, supervise};
-use timeline::{capture, check, say};
+use timeline::say;
+use timeline_check::{capture, check};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

@@ -18,7 +18,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::capture::Run;
+use timeline::Run;
 
 /// When set (to anything), `check!` writes signed evidence to stdout instead of asserting.
 pub const EVIDENCE_ENV: &str = "TIMELINE_EVIDENCE";
@@ -102,7 +102,7 @@ fn secret() -> &'static [u8] {
     })
 }
 
-/// Takes the grader's secret before any code under test can run. Called by `capture`.
+/// Takes the grader's secret before any code under test can run. Called by [`crate::capture`].
 pub(crate) fn prepare() {
     let _ = secret();
 }

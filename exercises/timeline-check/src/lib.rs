@@ -1,0 +1,75 @@
+//! `timeline-check`: check what a captured run printed.
+//!
+//! Tests run the code under test with [`capture`] and end with [`check!`]:
+//!
+//! ```ignore
+//! use timeline_check::{capture, check};
+//!
+//! #[test]
+//! fn ticks() {
+//!     let run = capture(Duration::from_secs(10), exercise_01::tick(Duration::from_secs(1)));
+//!     check!(run);
+//! }
+//! ```
+//!
+//! When a student runs `cargo test`, `check!` is an insta snapshot assertion. Under the
+//! grader it prints evidence signed with a secret the grader hands the test process, and
+//! [`capture`] takes that secret before any code under test runs. This crate is a
+//! dev-dependency only: code under test cannot name it, so it cannot sign anything.
+
+mod evidence;
+
+use std::future::Future;
+use std::time::Duration;
+
+pub use evidence::{CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, check_mode};
+pub use timeline::{Outcome, Run};
+
+#[doc(hidden)]
+pub use insta as __insta;
+
+/// Runs `future` on a paused clock and records what it prints: [`timeline::capture`],
+/// after first taking the grader's secret (when grading), so the code under test never
+/// gets to read it.
+pub fn capture<F: Future>(limit: Duration, future: F) -> Run<F::Output> {
+    evidence::prepare();
+    timeline::capture(limit, future)
+}
+
+/// The name of the function this macro is expanded in (the test's name).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __function_name {
+    () => {{
+        fn f() {}
+        fn type_name_of<T>(_: T) -> &'static str {
+            ::std::any::type_name::<T>()
+        }
+        let mut name = type_name_of(f).strip_suffix("::f").unwrap_or("");
+        while let Some(rest) = name.strip_suffix("::{{closure}}") {
+            name = rest;
+        }
+        name.rsplit("::").next().unwrap_or(name)
+    }};
+}
+
+/// Checks a [`Run`] against the test's snapshot.
+///
+/// When a student runs `cargo test`, this is an insta snapshot assertion named after the
+/// test function (`tests/snapshots/<file>__<test>.snap`); if the code blocked, the
+/// diagnosis is printed first. Under the grader (`TIMELINE_EVIDENCE` set), it asserts
+/// nothing and prints the run as signed evidence, which the grader compares with its own
+/// pristine copy of the snapshot.
+#[macro_export]
+macro_rules! check {
+    ($run:expr) => {{
+        let run = &$run;
+        let test = $crate::__function_name!();
+        match $crate::check_mode(::std::file!(), test, run) {
+            $crate::CheckMode::Snapshot(rendered) => {
+                $crate::__insta::assert_snapshot!(test, rendered);
+            }
+            $crate::CheckMode::Recorded => {}
+        }
+    }};
+}
