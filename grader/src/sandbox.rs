@@ -116,7 +116,7 @@ impl Sandbox {
                     .to_string(),
             ),
             None if self.unshare.is_some() => list.push(format!(
-                "unshare: no network, own PID space, private size-capped /tmp (no bwrap: {})",
+                "unshare: no network, own PID space, read-only /tmp, private size-capped scratch (no bwrap: {})",
                 self.without_bwrap.as_deref().unwrap_or("-")
             )),
             None => list.push(format!("no namespaces ({})", self.without_bwrap.as_deref().unwrap_or("-"))),
@@ -149,6 +149,7 @@ impl Sandbox {
             words.push(unshare.into());
             words.extend(UNSHARE_ARGS.map(OsString::from));
             words.extend(["sh", "-c", PRIVATE_TMP, "sh"].map(OsString::from));
+            words.push(scratch.into());
         }
         if let Some(setpriv) = &self.setpriv {
             words.push(setpriv.into());
@@ -177,8 +178,9 @@ impl Sandbox {
             words.extend(limits.into_iter().map(OsString::from));
             words.push("--".into());
         }
-        let private_tmp = self.bwrap.is_some() || self.unshare.is_some();
-        let home = if private_tmp {
+        // bwrap gives the test a private /tmp; otherwise its scratch folder is its home
+        // (with unshare, a private tmpfs is mounted there).
+        let home = if self.bwrap.is_some() {
             Path::new("/tmp")
         } else {
             scratch
@@ -199,7 +201,11 @@ impl Sandbox {
         command
             .args(&words[1..])
             .env_clear()
-            .current_dir(if private_tmp { Path::new("/") } else { scratch });
+            .current_dir(if self.bwrap.is_some() {
+                Path::new("/")
+            } else {
+                scratch
+            });
         if self.bwrap.is_none() {
             command.envs(full_env.iter().map(|(k, v)| (k, v)));
         }
@@ -251,14 +257,19 @@ const UNSHARE_ARGS: [&str; 7] = [
     "--",
 ];
 
-/// Mounts a private /tmp, goes there, and runs the rest of the command line.
-const PRIVATE_TMP: &str =
-    "mount -t tmpfs -o size=67108864,mode=1777 tmpfs /tmp && cd /tmp && exec \"$@\"";
+/// Inside the new mount namespace (still root): the world-writable folders become
+/// read-only, a private size-capped tmpfs is mounted on the test's scratch folder (`$1`),
+/// and the rest of the command line runs there. (Not a tmpfs over /tmp itself: the test
+/// binary may live under /tmp.)
+const PRIVATE_TMP: &str = "set -e; for d in /tmp /var/tmp /dev/shm; do if [ -d \"$d\" ]; then \
+    mount --bind \"$d\" \"$d\"; mount -o remount,bind,ro \"$d\"; fi; done; \
+    mount -t tmpfs -o size=67108864,mode=1777 tmpfs \"$1\"; cd \"$1\"; shift; exec \"$@\"";
 
 fn probe_unshare(unshare: &Path) -> bool {
     Command::new(unshare)
         .args(UNSHARE_ARGS)
         .args(["sh", "-c", PRIVATE_TMP, "sh"])
+        .arg(std::env::temp_dir())
         .arg("/usr/bin/true")
         .output()
         .is_ok_and(|o| o.status.success())
