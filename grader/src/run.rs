@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use timeline_check::{EVIDENCE_ENV, Evidence};
+use timeline_check::{EVIDENCE_ENV, EVIDENCE_MARK, Evidence};
 
 use crate::build::Built;
 use crate::course::{Course, Exercise};
@@ -216,7 +216,11 @@ fn run_tests(
         stderr: finished.stderr,
     };
     for line in finished.stdout.lines() {
-        let Some(evidence) = Evidence::from_line(line, secret.as_bytes()) else {
+        // libtest's progress dots can share the line: the evidence starts at its mark.
+        let Some(start) = line.find(EVIDENCE_MARK) else {
+            continue;
+        };
+        let Some(evidence) = Evidence::from_line(&line[start..], secret.as_bytes()) else {
             continue;
         };
         let stem = Evidence::file_stem(&evidence.suite, &evidence.test);
