@@ -226,18 +226,15 @@ fn find(source: &str) -> Vec<(usize, String, &'static str)> {
                 hits.push((line, format!("{word}!"), *why));
             }
         } else if c == '#' {
-            // `#[path` or `#![path`
+            // `#[path = ..]`, `#![path = ..]`, or `path = ..` anywhere in an attribute
+            // such as `#[cfg_attr(all(), path = "..")]`.
             let mut j = next_non_space(&chars, i + 1).unwrap_or(chars.len());
             if chars.get(j) == Some(&'!') {
                 j = next_non_space(&chars, j + 1).unwrap_or(chars.len());
             }
             if chars.get(j) == Some(&'[') {
-                let k = next_non_space(&chars, j + 1).unwrap_or(chars.len());
-                let word: String = chars[k..]
-                    .iter()
-                    .take_while(|c| c.is_alphanumeric() || **c == '_')
-                    .collect();
-                if word == "path" {
+                let inside: String = chars[j + 1..].iter().take_while(|c| **c != ']').collect();
+                if sets_path(&inside) {
                     hits.push((
                         line,
                         "#[path]".to_string(),
@@ -251,6 +248,19 @@ fn find(source: &str) -> Vec<(usize, String, &'static str)> {
         }
     }
     hits
+}
+
+/// Whether an attribute's contents set `path = ..` (as a whole word).
+fn sets_path(attribute: &str) -> bool {
+    let words: Vec<&str> = attribute
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '='))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        *w == "path="
+            || w.starts_with("path=")
+            || (*w == "path" && words.get(i + 1).is_some_and(|n| n.starts_with('=')))
+    })
 }
 
 fn next_non_space(chars: &[char], from: usize) -> Option<usize> {
@@ -476,6 +486,19 @@ mod tests {
         let why = refused(&sources, &given()).expect("refused");
         assert!(why.contains("src/helpers.rs:1: `include_str!`"), "{why}");
         assert!(!why.contains("devices.rs"), "{why}");
+    }
+
+    #[test]
+    fn finds_a_path_hidden_in_cfg_attr() {
+        let source = "#[cfg_attr(all(), path = \"../../solutions/lib.rs\")]\nmod s;\n#[cfg_attr(test,path=\"x.rs\")]\nmod t;\n";
+        let found: Vec<String> = words(source).into_iter().map(|(_, w)| w).collect();
+        assert_eq!(found, ["#[path]", "#[path]"]);
+        assert_eq!(
+            words(
+                "#[derive(Debug)]\nstruct Path { path: u8 }\n#[doc = \"the path = here\"]\nfn f() {}\n"
+            ),
+            []
+        );
     }
 
     #[test]
