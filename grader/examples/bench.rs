@@ -83,6 +83,9 @@ struct Row {
     n: usize,
     timing: Timing,
     note: String,
+    /// Computed as a difference of two measurements (not checked for a busy machine on
+    /// its own).
+    derived: bool,
 }
 
 /// Wall and CPU time of one measured step.
@@ -223,6 +226,7 @@ fn main() -> Result<()> {
         } else {
             "cold: empty target folder".into()
         },
+        derived: false,
     });
     let largest_size = sizes.iter().copied().max().unwrap_or(1);
     for &n in &sizes {
@@ -233,6 +237,7 @@ fn main() -> Result<()> {
             n,
             timing,
             note: String::new(),
+            derived: false,
         });
         if n == largest_size && !args.no_phases {
             let out = tmp.path().join(format!("out-class-{n}"));
@@ -605,15 +610,17 @@ fn phases(course: &Course, class: &Path, out: &Path, n: usize, total: Timing) ->
             n,
             timing: build,
             note: format!("timed again through the library{unreliable}"),
+            derived: false,
         },
         Row {
-            way: "  of which: test runs and the rest".into(),
+            way: "  of which: test runs and the rest (total - build)".into(),
             n,
             timing: rest,
             note: format!(
                 "{tests} tests; {slow} took > 0.1 s real each, {slow_seconds:.0} s together\
                  {worst}{unreliable}"
             ),
+            derived: true,
         },
     ])
 }
@@ -719,6 +726,7 @@ fn naive_fresh(
         n: students.len(),
         timing: total,
         note: "visible tests only".into(),
+        derived: false,
     }])
 }
 
@@ -754,12 +762,14 @@ fn naive_shared(
             n: 0,
             timing: warm,
             note: "dependencies, not counted below".into(),
+            derived: false,
         },
         Row {
             way: "naive B: shared target, `cargo test` one by one".into(),
             n: students.len(),
             timing: total,
             note: "visible tests only".into(),
+            derived: false,
         },
     ])
 }
@@ -780,7 +790,7 @@ fn table(rows: &[Row], cores: usize, jobs: usize) -> String {
             (row.n.to_string(), format!("{:.2}", total / row.n as f64))
         };
         let mut note = row.note.clone();
-        if row.timing.contended() {
+        if !row.derived && row.timing.contended() {
             if !note.is_empty() {
                 note.push_str("; ");
             }
