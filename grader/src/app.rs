@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::cli::{Cli, Command};
 use crate::course::{Course, Exercise};
@@ -13,6 +13,9 @@ use crate::sandbox::Sandbox;
 /// Runs the command line; `Ok(ExitCode::FAILURE)` when a check did not pass.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.clone().unwrap_or_else(default_root);
+    // Cargo later runs inside the staged workspace, so a relative root would point nowhere.
+    let root = std::path::absolute(&root)
+        .with_context(|| format!("cannot resolve the course folder {}", root.display()))?;
     let course = Course::load(&root)?;
     let mut options = RunOptions {
         sandbox: Sandbox::detect(cli.sandbox)?,
