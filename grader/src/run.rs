@@ -98,15 +98,16 @@ pub fn run(
     let queue = Mutex::new(units.into_iter().enumerate());
     let results = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
-        for _ in 0..options.jobs.max(1) {
-            scope.spawn(|| {
+        for slot in 0..options.jobs.max(1) {
+            let (queue, results) = (&queue, &results);
+            scope.spawn(move || {
                 loop {
                     let next = queue.lock().expect("queue lock").next();
                     let Some((index, (exercise, key, binary))) = next else {
                         break;
                     };
                     let folder = work.join(format!("run-{index}"));
-                    let result = run_unit(exercise, key, binary, &folder, options);
+                    let result = run_unit(exercise, key, binary, &folder, options, slot);
                     if let Ok(observation) = &result {
                         done(observation);
                     }
@@ -126,6 +127,7 @@ fn run_unit(
     binary: &Path,
     work: &Path,
     options: &RunOptions,
+    slot: usize,
 ) -> Result<Observation> {
     let tests: Vec<(String, String)> = exercise
         .suites
@@ -136,7 +138,7 @@ fn run_unit(
     if let Some(seconds) = exercise.manifest.time_limit {
         options.test_limit = Duration::from_secs_f64(seconds);
     }
-    let all = run_tests(binary, key, &tests, &work.join("all"), &options)?;
+    let all = run_tests(binary, key, &tests, &work.join("all"), &options, slot)?;
     let crashed = !matches!(all.exit, Exit::TimedOut) && tests.len() > 1;
     let mut observed = BTreeMap::new();
     for (index, (suite, test)) in tests.iter().enumerate() {
@@ -145,7 +147,7 @@ fn run_unit(
             Some(found) => found,
             None if crashed => {
                 let folder = work.join(format!("alone-{index}"));
-                let alone = run_tests(binary, key, &tests[index..=index], &folder, &options)?;
+                let alone = run_tests(binary, key, &tests[index..=index], &folder, &options, slot)?;
                 alone
                     .observed(&stem)
                     .unwrap_or_else(|| explain(&alone.exit, &alone.stderr, &options))
@@ -187,10 +189,11 @@ fn run_tests(
     tests: &[(String, String)],
     work: &Path,
     options: &RunOptions,
+    slot: usize,
 ) -> Result<Ran> {
     let scratch = work.join("scratch");
     fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
-    // Without bwrap the process may run as `nobody`: let it write its scratch folder.
+    // Without bwrap the process may run as an unprivileged user: let it write its scratch.
     fs::set_permissions(&scratch, fs::Permissions::from_mode(0o777))?;
     let mut args: Vec<String> = tests
         .iter()
@@ -203,7 +206,9 @@ fn run_tests(
     ]);
     let env = [(EVIDENCE_ENV, "1"), ("RUST_BACKTRACE", "0")];
     let cpu = options.test_limit * 2 + Duration::from_secs(5);
-    let command = options.sandbox.command(binary, &args, &env, &scratch, cpu);
+    let command = options
+        .sandbox
+        .command(binary, &args, &env, &scratch, cpu, slot);
     let secret = secret()?;
     // Tests run side by side, so the process needs one test's time plus start-up slack.
     let limit = options.test_limit + Duration::from_secs(2);

@@ -1,8 +1,10 @@
 //! Sandbox: how a test process is confined.
 //!
 //! The strongest layers available are stacked, outermost first:
-//! 1. `setpriv` to the unprivileged `nobody` user when the grader runs as root, so the
-//!    process cannot write the course's files and the process-count limit binds;
+//! 1. `setpriv` to an unprivileged user of its own when the grader runs as root: one uid
+//!    per worker slot (see [`test_uid`]), so the process cannot write the course's files,
+//!    and the process-count limit binds per worker: a fork bomb in one student's test
+//!    cannot starve the processes of a classmate running beside it;
 //! 2. `prlimit` resource limits: address space, file size, processes, open files, CPU
 //!    time, no core dumps;
 //! 3. `bwrap` (Debian package `bubblewrap`): new namespaces for everything (no network,
@@ -22,8 +24,22 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-/// The unprivileged user test processes run as when the grader is root.
+/// The unprivileged user bwrap is probed as.
 const NOBODY: u32 = 65534;
+
+/// First uid of the range test processes run as (no account needs to exist for them).
+const TEST_UIDS: u32 = 0x1000_0000;
+
+/// Worker slots per grader process, each with its own uid.
+const SLOTS: u32 = 256;
+
+/// The uid a test process of worker `slot` runs as: unique per (grader process, slot),
+/// so neither two workers of one run nor two graders side by side share a process-count
+/// limit (`RLIMIT_NPROC` counts all processes of a uid).
+pub fn test_uid(slot: usize) -> u32 {
+    let slot = u32::try_from(slot).unwrap_or(0) % SLOTS;
+    TEST_UIDS + (std::process::id() % 0x1_0000) * SLOTS + slot
+}
 
 /// Bytes of private `/tmp` a test process gets inside bwrap.
 const TMP_SIZE: u64 = 64 * 1024 * 1024;
@@ -103,7 +119,7 @@ impl Sandbox {
             "cleared environment".to_string(),
         ];
         if self.setpriv.is_some() {
-            list.push("runs as the unprivileged user nobody".to_string());
+            list.push("runs as an unprivileged user of its own per worker".to_string());
         }
         if self.prlimit.is_some() {
             list.push(
@@ -131,7 +147,8 @@ impl Sandbox {
 
     /// A command that runs `binary args` confined, with only `env` in its environment and
     /// `scratch` as its writable working folder when bwrap is not available (bwrap gives it
-    /// a private `/tmp` instead). `cpu` bounds its CPU time.
+    /// a private `/tmp` instead). `cpu` bounds its CPU time; `slot` is the worker running
+    /// it (see [`test_uid`]).
     pub fn command(
         &self,
         binary: &Path,
@@ -139,6 +156,7 @@ impl Sandbox {
         env: &[(&str, &str)],
         scratch: &Path,
         cpu: Duration,
+        slot: usize,
     ) -> Command {
         let mut words: Vec<OsString> = Vec::new();
         if let Some(unshare) = &self.unshare {
@@ -153,9 +171,10 @@ impl Sandbox {
         }
         if let Some(setpriv) = &self.setpriv {
             words.push(setpriv.into());
+            let uid = test_uid(slot);
             for flag in [
-                format!("--reuid={NOBODY}"),
-                format!("--regid={NOBODY}"),
+                format!("--reuid={uid}"),
+                format!("--regid={uid}"),
                 "--clear-groups".into(),
                 "--".into(),
             ] {
@@ -172,7 +191,7 @@ impl Sandbox {
                 format!("--cpu={}", cpu.as_secs().max(1)),
             ];
             if self.setpriv.is_some() {
-                // Counts every process of the user; only meaningful for `nobody`.
+                // Counts every process of the user: meaningful only with a uid of our own.
                 limits.push(format!("--nproc={PROCESSES}"));
             }
             words.extend(limits.into_iter().map(OsString::from));
@@ -306,4 +325,17 @@ fn find(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|dir| dir.join(program))
         .find(|p| p.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_worker_runs_as_an_unprivileged_user_of_its_own() {
+        let uids: Vec<u32> = (0..SLOTS as usize).map(test_uid).collect();
+        let distinct: std::collections::BTreeSet<u32> = uids.iter().copied().collect();
+        assert_eq!(distinct.len(), uids.len());
+        assert!(uids.iter().all(|&uid| uid > NOBODY && uid < u32::MAX - 1));
+    }
 }

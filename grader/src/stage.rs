@@ -69,7 +69,7 @@ impl Stage {
 /// their builds.
 pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    // Students' sources are for the compiler only: test processes (run as `nobody`) must
+    // Students' sources are for the compiler only: test processes (unprivileged users) must
     // not read their classmates' code.
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
     for folder in ["crates", "suites"] {
