@@ -8,8 +8,9 @@
 //! Their own compiler errors go to their feedback.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -49,12 +50,18 @@ pub fn fetch(course: &Course) -> Result<()> {
 }
 
 /// Builds the staged batch until every test crate that still has students compiles.
-pub fn build(course: &Course, stage: &mut Stage) -> Result<Built> {
+/// `ready` hears of each exercise's batch binary as soon as cargo has linked it, with the
+/// students whose tests it holds, so their tests can run while the rest still compiles.
+pub fn build<'c>(
+    course: &'c Course,
+    stage: &mut Stage,
+    ready: &dyn Fn(&'c Exercise, &Path, &[String]),
+) -> Result<Built> {
     let mut built = Built::default();
     // Each round either builds every remaining suite or drops at least one student, so
     // the number of rounds is bounded by the number of students plus one.
     for _round in 0..=stage.keys.len() + 1 {
-        let pending: Vec<&Exercise> = course
+        let pending: Vec<&'c Exercise> = course
             .exercises
             .iter()
             .filter(|e| {
@@ -64,7 +71,17 @@ pub fn build(course: &Course, stage: &mut Stage) -> Result<Built> {
         if pending.is_empty() {
             return Ok(built);
         }
-        let outcome = cargo_build(course, stage, &pending)?;
+        let linked = |package: &str, binary: &Path| {
+            let exercise = pending.iter().find(|e| Stage::suite_package(e) == package);
+            if let Some(exercise) = exercise {
+                let keys = stage
+                    .members
+                    .get(&exercise.slug)
+                    .map_or(&[][..], Vec::as_slice);
+                ready(exercise, binary, keys);
+            }
+        };
+        let outcome = cargo_build(course, stage, &pending, &linked)?;
         for exercise in pending {
             if let Some(binary) = outcome.binaries.get(&Stage::suite_package(exercise)) {
                 built.binaries.insert(exercise.slug.clone(), binary.clone());
@@ -181,7 +198,14 @@ fn tidy(exercise: &Exercise, key: &str, errors: &[&String]) -> String {
     }
 }
 
-fn cargo_build(course: &Course, stage: &Stage, pending: &[&Exercise]) -> Result<CargoOutcome> {
+/// One `cargo build` of the pending test crates, read as it goes: `linked` hears of every
+/// test binary the moment cargo reports it.
+fn cargo_build(
+    course: &Course,
+    stage: &Stage,
+    pending: &[&Exercise],
+    linked: &dyn Fn(&str, &Path),
+) -> Result<CargoOutcome> {
     let mut command = cargo();
     command
         .args([
@@ -199,17 +223,32 @@ fn cargo_build(course: &Course, stage: &Stage, pending: &[&Exercise]) -> Result<
     for exercise in pending {
         command.args(["-p", &Stage::suite_package(exercise)]);
     }
-    let output = command.output().context("cannot run `cargo build`")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot run `cargo build`")?;
+    let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
+    let stderr_reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stderr_pipe.read_to_end(&mut text);
+        text
+    });
     let mut outcome = CargoOutcome::default();
+    let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
     for line in stdout.lines() {
-        let Ok(message) = serde_json::from_str::<Value>(line) else {
+        let line = line.context("cannot read cargo's output")?;
+        let Ok(message) = serde_json::from_str::<Value>(&line) else {
             continue;
         };
-        record(&mut outcome, &message);
+        if let Some((package, binary)) = record(&mut outcome, &message) {
+            linked(&package, &binary);
+        }
     }
-    if !output.status.success() && outcome.errors.is_empty() && outcome.suite_errors.is_empty() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
+    let status = child.wait().context("cannot wait for `cargo build`")?;
+    let stderr = stderr_reader.join().unwrap_or_default();
+    if !status.success() && outcome.errors.is_empty() && outcome.suite_errors.is_empty() {
+        let stderr = String::from_utf8_lossy(&stderr);
         let tail: Vec<&str> = stderr
             .lines()
             .rev()
@@ -227,7 +266,8 @@ fn cargo_build(course: &Course, stage: &Stage, pending: &[&Exercise]) -> Result<
     Ok(outcome)
 }
 
-fn record(outcome: &mut CargoOutcome, message: &Value) {
+/// Files one cargo message; returns the package and binary of a linked test executable.
+fn record(outcome: &mut CargoOutcome, message: &Value) -> Option<(String, PathBuf)> {
     let package = message["manifest_path"]
         .as_str()
         .and_then(|p| {
@@ -244,7 +284,8 @@ fn record(outcome: &mut CargoOutcome, message: &Value) {
                 message["executable"].as_str(),
                 message["profile"]["test"] == true,
             ) {
-                outcome.binaries.insert(package, PathBuf::from(exe));
+                outcome.binaries.insert(package.clone(), PathBuf::from(exe));
+                return Some((package, PathBuf::from(exe)));
             }
         }
         Some("compiler-message") if message["message"]["level"] == "error" => {
@@ -265,6 +306,7 @@ fn record(outcome: &mut CargoOutcome, message: &Value) {
         }
         _ => {}
     }
+    None
 }
 
 /// The `batch.rs` line an error inside an included test file comes from.

@@ -3,11 +3,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use anyhow::{Context, Result};
 
 use crate::build::{self, Built};
-use crate::course::Course;
+use crate::course::{Course, Exercise};
 use crate::run::Observation;
 use crate::run::{self, RunOptions};
 use crate::stage::{self, Stage};
@@ -40,6 +41,13 @@ pub struct Compiled<'a> {
 
 /// Stages and builds one batch.
 pub fn compile<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Compiled<'a>> {
+    let mut compiled = stage(course, batch)?;
+    compiled.built = build::build(course, &mut compiled.stage, &|_, _, _| {})?;
+    Ok(compiled)
+}
+
+/// Stages one batch, to be built by [`Compiled::build_and_run`].
+pub fn stage<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Compiled<'a>> {
     let lock = lock(&build::target_dir(course))?;
     let parent = build::target_dir(course).join("work");
     std::fs::create_dir_all(&parent)
@@ -52,14 +60,13 @@ pub fn compile<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Com
         .tempdir_in(&parent)
         .with_context(|| format!("cannot create a work folder in {}", parent.display()))?;
     let stage_dir = build::target_dir(course).join("stage");
-    let mut stage = stage::write(course, &batch, &stage_dir)?;
-    let built = build::build(course, &mut stage)?;
+    let stage = stage::write(course, &batch, &stage_dir)?;
     Ok(Compiled {
         _lock: lock,
         course,
         batch,
         stage,
-        built,
+        built: Built::default(),
         work,
         runs: 0,
     })
@@ -82,7 +89,69 @@ fn lock(target: &Path) -> Result<fs::File> {
     Ok(file)
 }
 
-impl Compiled<'_> {
+impl<'a> Compiled<'a> {
+    /// How many (student, exercise) pairs the batch has: each ends up run, refused or not
+    /// compiled.
+    pub fn pairs(&self) -> usize {
+        self.stage.members.values().map(Vec::len).sum::<usize>() + self.stage.rejected.len()
+    }
+
+    /// Builds the staged batch and runs it at the same time: an exercise's tests start as
+    /// soon as its batch binary is linked, while cargo goes on with the others (test
+    /// processes mostly wait, the compiler mostly computes). `judged` hears each verdict as
+    /// soon as it is known.
+    pub fn build_and_run(
+        &mut self,
+        options: &RunOptions,
+        expectations: &Expectations,
+        judged: &(dyn Fn(&Submission, &ExerciseVerdict) + Sync),
+    ) -> Result<Vec<Graded>> {
+        self.runs += 1;
+        let folder: PathBuf = self.work.path().join(format!("run-{}", self.runs));
+        let Compiled {
+            course,
+            batch,
+            stage,
+            ..
+        } = self;
+        let course: &Course = course;
+        let keys = stage.keys.clone();
+        let on_observation = |observation: &Observation| {
+            if let Some((index, exercise)) = locate(course, &keys, observation) {
+                judged(
+                    batch[index],
+                    &verdict::judge_observed(exercise, observation, expectations),
+                );
+            }
+        };
+        let (sender, receiver) = mpsc::channel();
+        let (built, observations) = std::thread::scope(|scope| {
+            let runner =
+                scope.spawn(|| run::run_units(receiver, &folder, options, &on_observation));
+            let built = {
+                // Dropped when the build ends, however it ends: the runner then finishes
+                // what it has and stops.
+                let sender = sender;
+                let ready = |exercise: &'a Exercise, binary: &Path, keys: &[String]| {
+                    for key in keys {
+                        let unit = run::Unit {
+                            exercise,
+                            key: key.clone(),
+                            binary: binary.to_path_buf(),
+                        };
+                        let _ = sender.send(unit);
+                    }
+                };
+                build::build(course, stage, &ready)
+            };
+            let observations = runner.join().expect("the runner does not panic");
+            (built, observations)
+        });
+        self.built = built?;
+        let observations = observations?;
+        self.finish(&observations, expectations, judged)
+    }
+
     /// Runs every compiled test of the batch and judges it.
     pub fn run(
         &mut self,
@@ -103,24 +172,10 @@ impl Compiled<'_> {
         self.runs += 1;
         let folder: PathBuf = self.work.path().join(format!("run-{}", self.runs));
         let on_observation = |observation: &Observation| {
-            let (Some(index), Some(exercise)) = (
-                self.stage.keys.iter().position(|k| k == &observation.key),
-                self.course
-                    .exercises
-                    .iter()
-                    .find(|e| e.slug == observation.slug),
-            ) else {
-                return;
-            };
-            let verdict = verdict::judge_unit(
-                exercise,
-                &observation.key,
-                &self.stage,
-                &self.built,
-                Some(observation),
-                expectations,
-            );
-            judged(self.batch[index], &verdict);
+            if let Some((index, exercise)) = locate(self.course, &self.stage.keys, observation) {
+                let verdict = verdict::judge_observed(exercise, observation, expectations);
+                judged(self.batch[index], &verdict);
+            }
         };
         let observations = run::run(
             self.course,
@@ -130,12 +185,23 @@ impl Compiled<'_> {
             options,
             &on_observation,
         )?;
+        self.finish(&observations, expectations, judged)
+    }
+
+    /// Judges the whole batch from its observations, and reports the refused and uncompiled
+    /// exercises (which never ran) to `judged`.
+    fn finish(
+        &self,
+        observations: &[Observation],
+        expectations: &Expectations,
+        judged: &(dyn Fn(&Submission, &ExerciseVerdict) + Sync),
+    ) -> Result<Vec<Graded>> {
         let graded = verdict::judge(
             self.course,
             &self.batch,
             &self.stage,
             &self.built,
-            &observations,
+            observations,
             expectations,
         );
         // Refused and uncompiled exercises never ran: report them now.
@@ -148,6 +214,20 @@ impl Compiled<'_> {
         }
         Ok(graded)
     }
+}
+
+/// The batch index and exercise an observation belongs to.
+fn locate<'c>(
+    course: &'c Course,
+    keys: &[String],
+    observation: &Observation,
+) -> Option<(usize, &'c Exercise)> {
+    let index = keys.iter().position(|k| k == &observation.key)?;
+    let exercise = course
+        .exercises
+        .iter()
+        .find(|e| e.slug == observation.slug)?;
+    Some((index, exercise))
 }
 
 /// Hears how grading goes, to show progress.
@@ -173,16 +253,14 @@ pub fn grade(
     let mut graded = Vec::with_capacity(submissions.len());
     for chunk in submissions.chunks(BATCH_SIZE) {
         progress.building(chunk.len());
-        let mut compiled = compile(course, chunk.iter().collect())?;
-        let total = compiled.stage.members.values().map(Vec::len).sum::<usize>()
-            + compiled.stage.rejected.len()
-            + compiled.built.failures.len();
+        let mut compiled = stage(course, chunk.iter().collect())?;
+        let total = compiled.pairs();
         if repeat <= 1 {
             let judged = |s: &Submission, v: &ExerciseVerdict| progress.judged(total, s, v);
-            graded.extend(compiled.run_with(options, expectations, &judged)?);
+            graded.extend(compiled.build_and_run(options, expectations, &judged)?);
             continue;
         }
-        let mut first = compiled.run(options, expectations)?;
+        let mut first = compiled.build_and_run(options, expectations, &|_, _| {})?;
         for _ in 1..repeat {
             let again = compiled.run(options, expectations)?;
             mark_flaky(&mut first, &again);

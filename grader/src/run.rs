@@ -15,7 +15,7 @@ use std::fs;
 use std::io::Read as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -75,6 +75,35 @@ pub struct Observation {
     pub tests: BTreeMap<String, Observed>,
 }
 
+/// One student's exercise, ready to run: the batch binary holding its tests.
+#[derive(Debug, Clone)]
+pub struct Unit<'a> {
+    /// The exercise.
+    pub exercise: &'a Exercise,
+    /// The student's key in the batch.
+    pub key: String,
+    /// The exercise's batch test binary.
+    pub binary: PathBuf,
+}
+
+/// Every compiled (student, exercise) pair of a built batch, in course order.
+pub fn units<'a>(course: &'a Course, stage: &Stage, built: &Built) -> Vec<Unit<'a>> {
+    let mut units = Vec::new();
+    for exercise in &course.exercises {
+        if let (Some(binary), Some(keys)) = (
+            built.binaries.get(&exercise.slug),
+            stage.members.get(&exercise.slug),
+        ) {
+            units.extend(keys.iter().map(|key| Unit {
+                exercise,
+                key: key.clone(),
+                binary: binary.clone(),
+            }));
+        }
+    }
+    units
+}
+
 /// Runs every compiled (student, exercise) pair, `options.jobs` processes at a time.
 /// `done` is called with each pair's observation as soon as it has run, from the worker
 /// threads.
@@ -86,28 +115,43 @@ pub fn run(
     options: &RunOptions,
     done: &(dyn Fn(&Observation) + Sync),
 ) -> Result<Vec<Observation>> {
-    let mut units: Vec<(&Exercise, &String, &PathBuf)> = Vec::new();
-    for exercise in &course.exercises {
-        if let (Some(binary), Some(keys)) = (
-            built.binaries.get(&exercise.slug),
-            stage.members.get(&exercise.slug),
-        ) {
-            units.extend(keys.iter().map(|key| (exercise, key, binary)));
-        }
+    let (sender, receiver) = mpsc::channel();
+    for unit in units(course, stage, built) {
+        sender.send(unit).expect("the receiver is alive");
     }
-    let queue = Mutex::new(units.into_iter().enumerate());
+    drop(sender);
+    run_units(receiver, work, options, done)
+}
+
+/// Runs units as they arrive (the build sends an exercise's units as soon as its batch
+/// binary is linked, so tests run while other exercises still compile), until the sender
+/// is dropped and every unit has run.
+pub fn run_units(
+    units: mpsc::Receiver<Unit<'_>>,
+    work: &Path,
+    options: &RunOptions,
+    done: &(dyn Fn(&Observation) + Sync),
+) -> Result<Vec<Observation>> {
+    let queue = Mutex::new((units, 0usize));
     let results = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for slot in 0..options.jobs.max(1) {
             let (queue, results) = (&queue, &results);
             scope.spawn(move || {
                 loop {
-                    let next = queue.lock().expect("queue lock").next();
-                    let Some((index, (exercise, key, binary))) = next else {
+                    let next = {
+                        let mut queue = queue.lock().expect("queue lock");
+                        let (units, taken) = &mut *queue;
+                        units.recv().ok().map(|unit| {
+                            *taken += 1;
+                            (*taken, unit)
+                        })
+                    };
+                    let Some((index, unit)) = next else {
                         break;
                     };
                     let folder = work.join(format!("run-{index}"));
-                    let result = run_unit(exercise, key, binary, &folder, options, slot);
+                    let result = run_unit(&unit, &folder, options, slot);
                     if let Ok(observation) = &result {
                         done(observation);
                     }
@@ -122,13 +166,12 @@ pub fn run(
 }
 
 fn run_unit(
-    exercise: &Exercise,
-    key: &str,
-    binary: &Path,
+    unit: &Unit<'_>,
     work: &Path,
     options: &RunOptions,
     slot: usize,
 ) -> Result<Observation> {
+    let (exercise, key, binary) = (unit.exercise, unit.key.as_str(), unit.binary.as_path());
     let tests: Vec<(String, String)> = exercise
         .suites
         .iter()

@@ -202,6 +202,15 @@ pub fn judge_unit(
     judge_exercise(exercise, stopped, observation, expectations)
 }
 
+/// The verdict of one student's exercise whose tests ran.
+pub fn judge_observed(
+    exercise: &Exercise,
+    observation: &Observation,
+    expectations: &Expectations,
+) -> ExerciseVerdict {
+    judge_exercise(exercise, None, Some(observation), expectations)
+}
+
 /// `stopped`: the code was refused or did not compile, with the reason.
 fn judge_exercise(
     exercise: &Exercise,
