@@ -43,7 +43,7 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         Self {
-            jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            jobs: default_jobs(),
             test_limit: Duration::from_secs(10),
             output_cap: 4 * 1024 * 1024,
             sandbox: Sandbox::detect(Choice::Auto).expect("the automatic choice never fails"),
@@ -73,6 +73,14 @@ pub struct Observation {
     pub slug: String,
     /// Test name -> what happened.
     pub tests: BTreeMap<String, Observed>,
+}
+
+/// Test processes at once by default: four per core. A paused-time test costs
+/// milliseconds of CPU, and the slow ones (a blocking sleep) wait rather than compute, so
+/// more processes than cores keep the machine busy; each worker runs as its own user with
+/// its own process limit, so they cannot starve one another.
+pub fn default_jobs() -> usize {
+    4 * std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// One student's exercise, ready to run: the batch binary holding its tests.
