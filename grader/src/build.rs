@@ -58,9 +58,9 @@ pub fn build<'c>(
     ready: &dyn Fn(&'c Exercise, &Path, &[String]),
 ) -> Result<Built> {
     let mut built = Built::default();
-    // Each round either builds every remaining suite or drops at least one student, so
-    // the number of rounds is bounded by the number of students plus one.
-    for _round in 0..=stage.keys.len() + 1 {
+    // Each round builds every remaining suite, or splits or drops at least one student,
+    // so the number of rounds is bounded by twice the number of students plus one.
+    for _round in 0..=2 * stage.keys.len() + 1 {
         let pending: Vec<&'c Exercise> = course
             .exercises
             .iter()
@@ -82,9 +82,24 @@ pub fn build<'c>(
             }
         };
         let outcome = cargo_build(course, stage, &pending, &linked)?;
+        // A student's crate holding several exercises did not compile: build each of
+        // them as a crate of its own, and judge each on its own errors, next round.
+        let split: Vec<String> = stage
+            .keys
+            .iter()
+            .filter(|key| outcome.errors.contains_key(key.as_str()))
+            .cloned()
+            .collect();
+        for key in &split {
+            stage::split(course, stage, key)?;
+        }
         for exercise in pending {
             if let Some(binary) = outcome.binaries.get(&Stage::suite_package(exercise)) {
                 built.binaries.insert(exercise.slug.clone(), binary.clone());
+                continue;
+            }
+            if !split.is_empty() {
+                // Perhaps only the split crates stopped this test crate: try it again.
                 continue;
             }
             let members = stage
@@ -105,7 +120,7 @@ pub fn build<'c>(
             for key in &blamed {
                 let message = outcome
                     .errors_of(stage, exercise, key)
-                    .unwrap_or_else(|| outcome.suite_errors(exercise));
+                    .unwrap_or_else(|| outcome.suite_errors(stage, exercise));
                 built
                     .failures
                     .insert((key.clone(), exercise.slug.clone()), message);
@@ -134,7 +149,7 @@ struct CargoOutcome {
 impl CargoOutcome {
     /// The compiler errors that are this student's fault, in the student's own terms.
     fn errors_of(&self, stage: &Stage, exercise: &Exercise, key: &str) -> Option<String> {
-        let own = self.errors.get(&Stage::crate_package(key, exercise));
+        let own = self.errors.get(&stage.crate_package(key, exercise));
         let lines = stage.lines.get(&exercise.slug);
         let in_tests: Vec<&String> = self
             .suite_errors
@@ -145,11 +160,11 @@ impl CargoOutcome {
             .map(|(_, text)| text)
             .collect();
         let all: Vec<&String> = own.into_iter().flatten().chain(in_tests).collect();
-        (!all.is_empty()).then(|| tidy(exercise, key, &all))
+        (!all.is_empty()).then(|| tidy(stage, exercise, key, &all))
     }
 
     /// Errors in a test crate that no single student caused.
-    fn suite_errors(&self, exercise: &Exercise) -> String {
+    fn suite_errors(&self, stage: &Stage, exercise: &Exercise) -> String {
         let errors: Vec<&String> = self
             .suite_errors
             .get(&Stage::suite_package(exercise))
@@ -160,7 +175,7 @@ impl CargoOutcome {
         if errors.is_empty() {
             "the tests of this exercise could not be built (no compiler message)".to_string()
         } else {
-            tidy(exercise, "", &errors)
+            tidy(stage, exercise, "", &errors)
         }
     }
 }
@@ -170,8 +185,8 @@ const MAX_ERRORS: usize = 3;
 const MAX_LINES: usize = 60;
 
 /// Rewrites staged paths into the ones the student knows, and trims.
-fn tidy(exercise: &Exercise, key: &str, errors: &[&String]) -> String {
-    let own_src = format!("crates/{}/src/", Stage::crate_package(key, exercise));
+fn tidy(stage: &Stage, exercise: &Exercise, key: &str, errors: &[&String]) -> String {
+    let own_src = stage.source_dir(key, exercise);
     let student_src = format!("exercises/{}/src/", exercise.slug);
     let tests = format!("suites/{}/common/", Stage::suite_package(exercise));
     let mut text = errors

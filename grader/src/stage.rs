@@ -1,15 +1,24 @@
 //! Stage: write one Cargo workspace for a batch of submissions.
 //!
-//! Every student's exercise becomes its own library crate (`s001-exercise-01`), built from
-//! the student's `src/**/*.rs` and a `Cargo.toml` the grader writes from the pristine one:
-//! a student's manifest, build script or extra dependency never reaches the build. The
-//! exercise's given files (`given` in its manifest, e.g. `src/devices.rs`) are always the
-//! course's copies, written over whatever the student handed in. The
-//! tests of an exercise (visible and hidden) are compiled ONCE for the whole batch, in one
-//! test crate per exercise holding a module per student:
+//! Every student becomes ONE library crate (`s001`) holding each exercise they handed in
+//! as a module (`s001::exercise_01`, from `src/exercise_01/lib.rs`): one compiler run per
+//! student instead of one per exercise, each of which would load the dependencies'
+//! metadata again. The crate is built from the student's `src/**/*.rs` and a `Cargo.toml`
+//! the grader writes from the pristine ones: a student's manifest, build script or extra
+//! dependency never reaches the build. The exercise's given files (`given` in its
+//! manifest, e.g. `src/devices.rs`) are always the course's copies, written over whatever
+//! the student handed in.
+//!
+//! Code that only works as a crate root (a `crate::` path, `$crate`, `#[macro_export]`)
+//! gets a crate of its own per exercise (`s001-exercise-03`), and so does every exercise
+//! of a student whose combined crate does not compile ([`split`]): a student's mistake in
+//! one exercise never costs them another, and their errors name their own files.
+//!
+//! The tests of an exercise (visible and hidden) are compiled ONCE for the whole batch, in
+//! one test crate per exercise holding a module per student:
 //!
 //! ```text
-//! mod s001 { mod tick_watch { use ::s001_exercise_01 as exercise_01; include!("common/tick_watch.rs"); } mod hidden { .. } }
+//! mod s001 { mod tick_watch { use ::s001::exercise_01 as exercise_01; include!("common/tick_watch.rs"); } mod hidden { .. } }
 //! mod s002 { mod tick_watch { use ::s002_exercise_01 as exercise_01; include!("common/tick_watch.rs"); } mod hidden { .. } }
 //! ```
 //!
@@ -17,7 +26,7 @@
 //! largest cost in grading (see `shared/notes/performance.md`). Students still never share a
 //! process: the runner starts the binary once per student with that student's test names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -47,12 +56,43 @@ pub struct Stage {
     pub lines: BTreeMap<String, BTreeMap<usize, String>>,
     /// Per (key, exercise slug): why the student's code was refused before building.
     pub rejected: BTreeMap<(String, String), String>,
+    /// (key, exercise slug) pairs built as a crate of their own; every other exercise of a
+    /// student is a module of the student's crate.
+    pub own: BTreeSet<(String, String)>,
 }
 
 impl Stage {
-    /// The package name of a student's exercise crate.
-    pub fn crate_package(key: &str, exercise: &Exercise) -> String {
-        format!("{key}-{}", exercise.manifest.package)
+    /// Whether a student's exercise is built as a crate of its own.
+    fn is_own(&self, key: &str, exercise: &Exercise) -> bool {
+        self.own.contains(&(key.to_string(), exercise.slug.clone()))
+    }
+
+    /// The package that holds a student's exercise: their crate (`s001`), or the exercise's
+    /// own crate (`s001-exercise-03`).
+    pub fn crate_package(&self, key: &str, exercise: &Exercise) -> String {
+        if self.is_own(key, exercise) {
+            own_package(key, exercise)
+        } else {
+            key.to_string()
+        }
+    }
+
+    /// Where a student's exercise sources are, relative to the staged workspace.
+    pub fn source_dir(&self, key: &str, exercise: &Exercise) -> String {
+        if self.is_own(key, exercise) {
+            format!("crates/{}/src/", own_package(key, exercise))
+        } else {
+            format!("crates/{key}/src/{}/", exercise.crate_name())
+        }
+    }
+
+    /// The Rust path of a student's exercise, as the tests import it.
+    fn rust_path(&self, key: &str, exercise: &Exercise) -> String {
+        if self.is_own(key, exercise) {
+            format!("::{}", own_package(key, exercise).replace('-', "_"))
+        } else {
+            format!("::{key}::{}", exercise.crate_name())
+        }
     }
 
     /// The package name of an exercise's test crate.
@@ -92,24 +132,36 @@ pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage
         members: BTreeMap::new(),
         lines: BTreeMap::new(),
         rejected: BTreeMap::new(),
+        own: BTreeSet::new(),
     };
-    for exercise in &course.exercises {
-        let mut members = Vec::new();
-        for (key, submission) in stage.keys.iter().zip(batch) {
+    let combined = combined_manifest(course)?;
+    for (key, submission) in stage.keys.clone().iter().zip(batch) {
+        let mut lessons = Vec::new();
+        for exercise in &course.exercises {
             let Some(sources) = submission.exercises.get(&exercise.slug) else {
                 continue;
             };
+            let unit = (key.clone(), exercise.slug.clone());
             if let Some(why) = scan::refused(sources, &exercise.manifest.given) {
-                stage
-                    .rejected
-                    .insert((key.clone(), exercise.slug.clone()), why);
+                stage.rejected.insert(unit, why);
                 continue;
             }
-            write_student_crate(dir, exercise, key, sources)?;
-            members.push(key.clone());
+            stage
+                .members
+                .entry(exercise.slug.clone())
+                .or_default()
+                .push(key.clone());
+            if combined.is_some() && !needs_own_crate(sources, &exercise.manifest.given) {
+                lessons.push((exercise, sources));
+            } else {
+                stage.own.insert(unit);
+                let crate_dir = dir.join("crates").join(own_package(key, exercise));
+                write_sources(&crate_dir.join("src"), exercise, sources)?;
+                write_own_manifest(&crate_dir, exercise, key)?;
+            }
         }
-        if !members.is_empty() {
-            stage.members.insert(exercise.slug.clone(), members);
+        if let (Some(manifest), false) = (&combined, lessons.is_empty()) {
+            write_combined_crate(dir, key, manifest, &lessons)?;
         }
     }
     for exercise in &course.exercises {
@@ -171,20 +223,111 @@ fn write_root(course: &Course, dir: &Path) -> Result<()> {
     copy(&course.root.join("Cargo.lock"), &dir.join("Cargo.lock"))
 }
 
-fn write_student_crate(
-    dir: &Path,
-    exercise: &Exercise,
-    key: &str,
-    sources: &Sources,
-) -> Result<()> {
-    let crate_dir = dir.join("crates").join(Stage::crate_package(key, exercise));
+/// Gives every exercise of `key`'s combined crate a crate of its own (the combined crate
+/// did not compile: each exercise is then built, and judged, on its own), and rewrites
+/// the test crates that use them.
+pub fn split(course: &Course, stage: &mut Stage, key: &str) -> Result<()> {
+    let combined = stage.dir.join("crates").join(key);
+    let mut moved = Vec::new();
+    for exercise in &course.exercises {
+        let member = stage
+            .members
+            .get(&exercise.slug)
+            .is_some_and(|keys| keys.iter().any(|k| k == key));
+        if !member || stage.is_own(key, exercise) {
+            continue;
+        }
+        let crate_dir = stage.dir.join("crates").join(own_package(key, exercise));
+        copy_tree(
+            &combined.join("src").join(exercise.crate_name()),
+            &crate_dir.join("src"),
+        )?;
+        write_own_manifest(&crate_dir, exercise, key)?;
+        stage.own.insert((key.to_string(), exercise.slug.clone()));
+        moved.push(exercise);
+    }
+    if combined.exists() {
+        fs::remove_dir_all(&combined)
+            .with_context(|| format!("cannot remove {}", combined.display()))?;
+    }
+    for exercise in moved {
+        write_suite(stage, exercise)?;
+    }
+    Ok(())
+}
+
+/// The package name of a student's exercise built as a crate of its own.
+fn own_package(key: &str, exercise: &Exercise) -> String {
+    format!("{key}-{}", exercise.manifest.package)
+}
+
+/// Code that only means what it says at a crate's root: paths from `crate::`, `$crate` in
+/// a macro, exported macros. Comments do not count, nor do the given files (the course's
+/// copies replace them).
+fn needs_own_crate(sources: &Sources, given: &[String]) -> bool {
+    sources
+        .files
+        .iter()
+        .filter(|(path, _)| !given.iter().any(|g| path.as_path() == Path::new(g)))
+        .any(|(_, contents)| {
+            String::from_utf8_lossy(contents).lines().any(|line| {
+                !line.trim_start().starts_with("//")
+                    && ["crate::", "macro_export"].iter().any(|w| line.contains(w))
+            })
+        })
+}
+
+/// The manifest of a student's crate holding several exercises: the exercises' package
+/// settings and lints, the union of their dependencies. `None` when the exercises'
+/// manifests disagree (then every exercise is a crate of its own).
+fn combined_manifest(course: &Course) -> Result<Option<Table>> {
+    let mut combined: Option<Table> = None;
+    for exercise in &course.exercises {
+        let manifest = lesson_manifest(exercise)?;
+        let Some(so_far) = &mut combined else {
+            combined = Some(manifest);
+            continue;
+        };
+        let same = |section: &str, except: &[&str]| {
+            let strip = |table: &Table| -> Option<Table> {
+                let mut table = table.get(section)?.as_table()?.clone();
+                for key in except {
+                    table.remove(*key);
+                }
+                Some(table)
+            };
+            strip(so_far) == strip(&manifest)
+        };
+        if !same("package", &["name", "description"]) || !same("lints", &[]) || !same("lib", &[]) {
+            return Ok(None);
+        }
+        let Some(Value::Table(deps)) = so_far.get_mut("dependencies") else {
+            return Ok(None);
+        };
+        if let Some(Value::Table(more)) = manifest.get("dependencies") {
+            for (name, spec) in more {
+                match deps.get(name) {
+                    Some(existing) if existing != spec => return Ok(None),
+                    Some(_) => {}
+                    None => {
+                        deps.insert(name.clone(), spec.clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok(combined)
+}
+
+/// An exercise's pristine manifest made into a staged library crate's: no dev-dependencies,
+/// no targets found automatically, no unit tests or doctests of its own.
+fn lesson_manifest(exercise: &Exercise) -> Result<Table> {
     let mut manifest = read_toml(&exercise.dir.join("Cargo.toml"))?;
     manifest.remove("dev-dependencies");
-    let package = manifest
+    if let Value::Table(package) = manifest
         .entry("package")
-        .or_insert_with(|| Table::new().into());
-    if let Value::Table(package) = package {
-        package.insert("name".into(), Stage::crate_package(key, exercise).into());
+        .or_insert_with(|| Table::new().into())
+    {
         for auto in ["autobins", "autoexamples", "autotests", "autobenches"] {
             package.insert(auto.into(), false.into());
         }
@@ -195,9 +338,45 @@ fn write_student_crate(
         ("doctest".to_string(), false.into()),
     ]);
     manifest.insert("lib".into(), lib.into());
-    write_toml(&crate_dir.join("Cargo.toml"), &manifest)?;
+    Ok(manifest)
+}
+
+fn named(mut manifest: Table, name: &str) -> Table {
+    if let Some(Value::Table(package)) = manifest.get_mut("package") {
+        package.insert("name".into(), name.into());
+        package.remove("description");
+    }
+    manifest
+}
+
+fn write_own_manifest(crate_dir: &Path, exercise: &Exercise, key: &str) -> Result<()> {
+    let manifest = named(lesson_manifest(exercise)?, &own_package(key, exercise));
+    write_toml(&crate_dir.join("Cargo.toml"), &manifest)
+}
+
+/// A student's crate: a root that declares one module per exercise, each in its folder.
+fn write_combined_crate(
+    dir: &Path,
+    key: &str,
+    manifest: &Table,
+    lessons: &[(&Exercise, &Sources)],
+) -> Result<()> {
+    let crate_dir = dir.join("crates").join(key);
+    write_toml(&crate_dir.join("Cargo.toml"), &named(manifest.clone(), key))?;
+    let mut root = String::from("// Generated by the grader: one module per exercise.\n");
+    for (exercise, sources) in lessons {
+        let module = exercise.crate_name();
+        writeln!(root, "#[path = \"{module}/lib.rs\"]\npub mod {module};")?;
+        write_sources(&crate_dir.join("src").join(&module), exercise, sources)?;
+    }
+    fs::write(crate_dir.join("src/lib.rs"), root)?;
+    Ok(())
+}
+
+/// The student's sources of one exercise, and the course's given files over them.
+fn write_sources(src: &Path, exercise: &Exercise, sources: &Sources) -> Result<()> {
     for (relative, contents) in &sources.files {
-        let path = crate_dir.join("src").join(relative);
+        let path = src.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
@@ -209,7 +388,7 @@ fn write_student_crate(
         let from = exercise.given_file(file);
         let contents =
             fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
-        let path = crate_dir.join("src").join(file);
+        let path = src.join(file);
         fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
@@ -237,12 +416,16 @@ fn write_suite(stage: &mut Stage, exercise: &Exercise) -> Result<()> {
     // The tests' `check!` only records evidence here: no insta assertion in each of the
     // batch's copies of each test (a third of the test binaries' compile time).
     if let Some(Value::Table(check)) = deps.get_mut(CHECK_CRATE) {
-        check.insert("features".into(), Value::Array(vec![GRADING_FEATURE.into()]));
+        check.insert(
+            "features".into(),
+            Value::Array(vec![GRADING_FEATURE.into()]),
+        );
     }
     for key in keys {
-        let path = format!("../../crates/{}", Stage::crate_package(key, exercise));
+        let package = stage.crate_package(key, exercise);
+        let path = format!("../../crates/{package}");
         deps.insert(
-            Stage::crate_package(key, exercise),
+            package,
             Table::from_iter([("path".to_string(), Value::from(path))]).into(),
         );
     }
@@ -269,7 +452,6 @@ fn write_suite(stage: &mut Stage, exercise: &Exercise) -> Result<()> {
     let mut batch =
         String::from("// Generated by the grader: every student's copy of the tests.\n");
     let mut lines = BTreeMap::new();
-    let krate = |key: &str| Stage::crate_package(key, exercise).replace('-', "_");
     for key in keys {
         // One line per student, so a compiler error's line names the student.
         lines.insert(batch.lines().count() + 1, key.clone());
@@ -278,9 +460,9 @@ fn write_suite(stage: &mut Stage, exercise: &Exercise) -> Result<()> {
             .iter()
             .map(|suite| {
                 format!(
-                    "mod {suite} {{ #[allow(unused_imports)] use ::{krate} as {name}; include!(\"common/{suite}.rs\"); }} ",
+                    "mod {suite} {{ #[allow(unused_imports)] use {path} as {name}; include!(\"common/{suite}.rs\"); }} ",
                     suite = suite.name,
-                    krate = krate(key),
+                    path = stage.rust_path(key, exercise),
                     name = exercise.crate_name(),
                 )
             })
@@ -342,4 +524,65 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(files: &[(&str, &str)]) -> Sources {
+        Sources {
+            files: files
+                .iter()
+                .map(|(path, text)| (PathBuf::from(path), text.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_code_that_needs_a_crate_root_gets_its_own_crate() {
+        let given = vec!["devices.rs".to_string()];
+        for plain in [
+            "pub mod devices;\npub use devices::connect;",
+            "/// See [`run`](crate::run).\npub fn run() {}",
+            "pub(crate) fn helper() {}",
+        ] {
+            assert!(
+                !needs_own_crate(&sources(&[("lib.rs", plain)]), &given),
+                "{plain}"
+            );
+        }
+        for rooted in [
+            "use crate::devices::connect;",
+            "macro_rules! m { () => { $crate::f() } }",
+            "#[macro_export]\nmacro_rules! m { () => {} }",
+        ] {
+            assert!(
+                needs_own_crate(&sources(&[("lib.rs", rooted)]), &given),
+                "{rooted}"
+            );
+        }
+        // The student's copy of a given file is replaced by the course's: it does not count.
+        let with_given = sources(&[
+            ("lib.rs", "pub mod devices;"),
+            ("devices.rs", "use crate::x;"),
+        ]);
+        assert!(!needs_own_crate(&with_given, &given));
+    }
+
+    #[test]
+    fn the_course_exercises_share_one_student_crate() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let course = Course::load(root).unwrap();
+        let manifest = combined_manifest(&course)
+            .unwrap()
+            .expect("the lessons agree");
+        let deps = manifest["dependencies"].as_table().unwrap();
+        for exercise in &course.exercises {
+            let own = lesson_manifest(exercise).unwrap();
+            for name in own["dependencies"].as_table().unwrap().keys() {
+                assert!(deps.contains_key(name), "{name} of {}", exercise.slug);
+            }
+        }
+    }
 }
