@@ -280,7 +280,10 @@ fn main() -> Result<()> {
             args.jobs,
         )?);
     }
-    print!("{}", table(&rows, cores, args.jobs.unwrap_or(cores)));
+    print!(
+        "{}",
+        table(&rows, cores, args.jobs.unwrap_or_else(grader::run::default_jobs))
+    );
     println!("\nLargest class: {}.", mix(&students[..largest_size]));
     println!(
         "\nGrader: {}",

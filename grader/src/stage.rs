@@ -106,28 +106,27 @@ impl Stage {
     }
 }
 
-/// Writes the workspace for `batch` into `dir` (which must be empty or absent).
+/// Writes the workspace for `batch` into `dir`.
 ///
-/// The student crates and test crates of an earlier batch are removed; the root manifest,
-/// the lock file and the harness are only rewritten when they change, so cargo keeps
-/// their builds.
+/// Every file is only rewritten when its contents change, and whatever an earlier batch
+/// left that this one does not have is removed: cargo keeps the build of everything that
+/// stayed the same (grading a class again after changing one hidden test rebuilds one
+/// test crate), and no file of an earlier student can reach a later one's build.
 pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // Students' sources are for the compiler only: test processes (unprivileged users) must
     // not read their classmates' code.
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
-    for folder in ["crates", "suites"] {
-        let path = dir.join(folder);
-        if path.exists() {
-            fs::remove_dir_all(&path)
-                .with_context(|| format!("cannot clear {}", path.display()))?;
-        }
-    }
     write_root(course, dir)?;
+    // The student and test crates are written afresh next door, then synced over.
+    let next = dir.join(".next");
+    if next.exists() {
+        fs::remove_dir_all(&next).with_context(|| format!("cannot clear {}", next.display()))?;
+    }
     let width = batch.len().to_string().len().max(3);
     let keys: Vec<String> = (1..=batch.len()).map(|i| format!("s{i:0width$}")).collect();
     let mut stage = Stage {
-        dir: dir.to_path_buf(),
+        dir: next.clone(),
         keys,
         members: BTreeMap::new(),
         lines: BTreeMap::new(),
@@ -155,18 +154,23 @@ pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage
                 lessons.push((exercise, sources));
             } else {
                 stage.own.insert(unit);
-                let crate_dir = dir.join("crates").join(own_package(key, exercise));
+                let crate_dir = next.join("crates").join(own_package(key, exercise));
                 write_sources(&crate_dir.join("src"), exercise, sources)?;
                 write_own_manifest(&crate_dir, exercise, key)?;
             }
         }
         if let (Some(manifest), false) = (&combined, lessons.is_empty()) {
-            write_combined_crate(dir, key, manifest, &lessons)?;
+            write_combined_crate(&next, key, manifest, &lessons)?;
         }
     }
     for exercise in &course.exercises {
         write_suite(&mut stage, exercise)?;
     }
+    for folder in ["crates", "suites"] {
+        sync_tree(&next.join(folder), &dir.join(folder))?;
+    }
+    fs::remove_dir_all(&next).with_context(|| format!("cannot remove {}", next.display()))?;
+    stage.dir = dir.to_path_buf();
     Ok(stage)
 }
 
@@ -369,18 +373,13 @@ fn write_combined_crate(
         writeln!(root, "#[path = \"{module}/lib.rs\"]\npub mod {module};")?;
         write_sources(&crate_dir.join("src").join(&module), exercise, sources)?;
     }
-    fs::write(crate_dir.join("src/lib.rs"), root)?;
-    Ok(())
+    write_if_changed(&crate_dir.join("src/lib.rs"), root.as_bytes())
 }
 
 /// The student's sources of one exercise, and the course's given files over them.
 fn write_sources(src: &Path, exercise: &Exercise, sources: &Sources) -> Result<()> {
     for (relative, contents) in &sources.files {
-        let path = src.join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
+        write_if_changed(&src.join(relative), contents)?;
     }
     // The course's given code (the lesson's simulation) is compiled from the course's copy,
     // always: whatever the student did to theirs is overwritten here.
@@ -388,8 +387,7 @@ fn write_sources(src: &Path, exercise: &Exercise, sources: &Sources) -> Result<(
         let from = exercise.given_file(file);
         let contents =
             fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
-        let path = src.join(file);
-        fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
+        write_if_changed(&src.join(file), &contents)?;
     }
     Ok(())
 }
@@ -513,6 +511,28 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
     write_if_changed(to, &contents)
 }
 
+/// Makes `to` hold exactly what `from` holds, rewriting only the files that differ.
+fn sync_tree(from: &Path, to: &Path) -> Result<()> {
+    if to.exists() {
+        for entry in walkdir::WalkDir::new(to).contents_first(true) {
+            let entry = entry?;
+            let twin = from.join(entry.path().strip_prefix(to)?);
+            let kind = entry.file_type();
+            if kind.is_dir() {
+                if !twin.is_dir() {
+                    fs::remove_dir_all(entry.path())?;
+                }
+            } else if !(kind.is_file() && twin.is_file()) {
+                fs::remove_file(entry.path())?;
+            }
+        }
+    }
+    if from.exists() {
+        copy_tree(from, to)?;
+    }
+    Ok(())
+}
+
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry?;
@@ -568,6 +588,43 @@ mod tests {
             ("devices.rs", "use crate::x;"),
         ]);
         assert!(!needs_own_crate(&with_given, &given));
+    }
+
+    #[test]
+    fn a_synced_tree_keeps_what_stayed_and_drops_what_went() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (from, to) = (tmp.path().join("from"), tmp.path().join("to"));
+        for (path, text) in [("a/same.rs", "same"), ("a/new.rs", "new"), ("b.rs", "b2")] {
+            write_if_changed(&from.join(path), text.as_bytes()).unwrap();
+        }
+        for (path, text) in [("a/same.rs", "same"), ("a/old.rs", "old"), ("b.rs", "b1")] {
+            write_if_changed(&to.join(path), text.as_bytes()).unwrap();
+        }
+        write_if_changed(&to.join("gone/x.rs"), b"x").unwrap();
+        let before = fs::metadata(to.join("a/same.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        sync_tree(&from, &to).unwrap();
+        let mut files: Vec<String> = walkdir::WalkDir::new(&to)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&to).unwrap().display().to_string())
+            .collect();
+        files.sort();
+        assert_eq!(files, ["a/new.rs", "a/same.rs", "b.rs"]);
+        assert_eq!(fs::read(to.join("b.rs")).unwrap(), b"b2");
+        assert!(!to.join("gone").exists());
+        let after = fs::metadata(to.join("a/same.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(
+            before, after,
+            "an unchanged file is not rewritten (cargo keeps its build)"
+        );
     }
 
     #[test]
