@@ -13,7 +13,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
 
-    /// Test processes run at once (default: four per core; they mostly wait).
+    /// Test processes run at once (default: eight per core; they mostly wait).
     #[arg(long, short, global = true, value_name = "N")]
     pub jobs: Option<usize>,
 
