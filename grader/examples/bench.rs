@@ -282,7 +282,11 @@ fn main() -> Result<()> {
     }
     print!(
         "{}",
-        table(&rows, cores, args.jobs.unwrap_or_else(grader::run::default_jobs))
+        table(
+            &rows,
+            cores,
+            args.jobs.unwrap_or_else(grader::run::default_jobs)
+        )
     );
     println!("\nLargest class: {}.", mix(&students[..largest_size]));
     println!(
