@@ -82,6 +82,15 @@ pub fn build<'c>(
             }
         };
         let outcome = cargo_build(course, stage, &pending, &linked)?;
+        if let Some((package, errors)) =
+            outcome.errors.iter().find(|(p, _)| p.starts_with("given-"))
+        {
+            bail!(
+                "the course's given code ({package}) does not compile as a crate of its own; \
+                 `grader verify` shows it too:\n{}",
+                errors.join("\n")
+            );
+        }
         // A student's crate holding several exercises did not compile: build each of
         // them as a crate of its own, and judge each on its own errors, next round.
         let split: Vec<String> = stage

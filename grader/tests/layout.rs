@@ -1,7 +1,8 @@
 //! Each student's exercises are built as modules of one crate (one compiler run per
-//! student). Code that needs a crate root of its own, and every exercise of a student
-//! whose combined crate does not compile, is built per exercise instead: the layout never
-//! changes a grade, and a compile error costs only the exercise it is in.
+//! student), against the lessons' given code compiled once for the class. Code that needs
+//! a crate root of its own, and every exercise of a student whose combined crate does not
+//! compile, is built per exercise instead, given code included: the layout never changes
+//! a grade, and a compile error costs only the exercise it is in.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ fn hand_in(class: &Path, id: &str, slug: &str, lib: &str) {
 
 const ONE: &str = "01-tick-file-watch";
 const TWO: &str = "02-blocking-sleep";
+const THREE: &str = "03-gather";
 
 #[test]
 fn the_crate_layout_never_changes_a_grade() {
@@ -53,6 +55,12 @@ fn the_crate_layout_never_changes_a_grade() {
         TWO,
         &(solution(TWO) + "\nfn broken() -> u32 { \"not a number\" }\n"),
     );
+    // Correct, with an inherent impl on a type of the lesson's given code: legal only in
+    // the crate that defines the type, so it needs the given code compiled in its own
+    // crate, not the class's shared copy.
+    let inherent = "\nimpl Device {\n    pub fn _shout(&self) -> String {\n        format!(\"{self:?}!\")\n    }\n}\n";
+    hand_in(class, "inherent", THREE, &(solution(THREE) + inherent));
+    hand_in(class, "plain", THREE, &solution(THREE));
     // Both correct: the plain combined case.
     hand_in(class, "plain", ONE, &solution(ONE));
     hand_in(class, "plain", TWO, &solution(TWO));
@@ -60,7 +68,7 @@ fn the_crate_layout_never_changes_a_grade() {
     let out = tempfile::tempdir().unwrap();
     let output = assert_cmd::Command::cargo_bin("grader")
         .unwrap()
-        .args(["grade", "--exercise", "01", "--exercise", "02", "--out"])
+        .args(["grade", "-e", "01", "-e", "02", "-e", "03", "--out"])
         .arg(out.path())
         .arg(class)
         .output()
@@ -93,6 +101,10 @@ fn the_crate_layout_never_changes_a_grade() {
             let (points, max, _) = score(id, slug);
             assert_eq!(points, max, "{id} {slug}");
         }
+    }
+    for id in ["inherent", "plain"] {
+        let (points, max, _) = score(id, THREE);
+        assert_eq!(points, max, "{id} {THREE}");
     }
     let (points, max, _) = score("typo", ONE);
     assert_eq!(points, max, "the typo in 02 costs nothing in 01");
