@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -25,6 +26,9 @@ pub struct Cache {
     dir: PathBuf,
     /// Per exercise slug: the hash of everything it is graded with.
     suites: BTreeMap<String, String>,
+    /// Numbers the temporary files: two students who handed in the same code get the same
+    /// entry, and their verdicts may be stored at the same moment.
+    writes: AtomicUsize,
 }
 
 impl Cache {
@@ -53,6 +57,7 @@ impl Cache {
         Ok(Cache {
             dir: dir.to_path_buf(),
             suites,
+            writes: AtomicUsize::new(0),
         })
     }
 
@@ -79,7 +84,8 @@ impl Cache {
         let Some(path) = self.path(&verdict.slug, sources) else {
             return Ok(());
         };
-        let temporary = path.with_extension("partial");
+        let write = self.writes.fetch_add(1, Ordering::Relaxed);
+        let temporary = path.with_extension(format!("{}-{write}.partial", std::process::id()));
         fs::write(&temporary, serde_json::to_vec(verdict)?)
             .with_context(|| format!("cannot write {}", temporary.display()))?;
         fs::rename(&temporary, &path).with_context(|| format!("cannot write {}", path.display()))
@@ -117,4 +123,40 @@ fn hash_tree(hasher: &mut Sha256, path: &Path) -> Result<()> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_entry_stored_from_many_threads_at_once_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache {
+            dir: dir.path().to_path_buf(),
+            suites: BTreeMap::from([("01".to_string(), "suite".to_string())]),
+            writes: AtomicUsize::new(0),
+        };
+        let sources = Sources {
+            files: BTreeMap::from([(PathBuf::from("lib.rs"), b"pub fn f() {}".to_vec())]),
+        };
+        let verdict = ExerciseVerdict {
+            slug: "01".into(),
+            tests: Vec::new(),
+            compile_error: None,
+            rejected: None,
+        };
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..50 {
+                        cache.store(&sources, &verdict).unwrap();
+                    }
+                });
+            }
+        });
+        assert!(cache.load("01", &sources).is_some());
+        let files = fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(files, 1, "one entry, no temporary file left");
+    }
 }
