@@ -24,6 +24,10 @@ fn grades_the_demo_class_and_writes_every_report() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "grade failed:\n{stdout}\n{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "grading the demo class warns about nothing:\n{stderr}"
+    );
 
     insta::with_settings!({
         filters => vec![
