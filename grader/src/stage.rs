@@ -6,13 +6,16 @@
 //! metadata again. The crate is built from the student's `src/**/*.rs` and a `Cargo.toml`
 //! the grader writes from the pristine ones: a student's manifest, build script or extra
 //! dependency never reaches the build. The exercise's given files (`given` in its
-//! manifest, e.g. `src/devices.rs`) are always the course's copies, written over whatever
-//! the student handed in.
+//! manifest, e.g. `src/devices.rs`) are always the course's copies, whatever the student
+//! handed in: compiled once per batch in a crate of their own (`given-exercise-03`),
+//! which the student's `devices` module re-exports.
 //!
 //! Code that only works as a crate root (a `crate::` path, `$crate`, `#[macro_export]`)
-//! gets a crate of its own per exercise (`s001-exercise-03`), and so does every exercise
-//! of a student whose combined crate does not compile ([`split`]): a student's mistake in
-//! one exercise never costs them another, and their errors name their own files.
+//! gets a crate of its own per exercise (`s001-exercise-03`, the given files compiled in),
+//! and so does every exercise of a student whose combined crate does not compile
+//! ([`split`]; e.g. an inherent impl on a given type, legal only where the type is
+//! defined): a student's mistake in one exercise never costs them another, and their
+//! errors name their own files.
 //!
 //! The tests of an exercise (visible and hidden) are compiled ONCE for the whole batch, in
 //! one test crate per exercise holding a module per student:
