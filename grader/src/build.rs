@@ -82,8 +82,10 @@ pub fn build<'c>(
             }
         };
         let outcome = cargo_build(course, stage, &pending, &linked)?;
-        if let Some((package, errors)) =
-            outcome.errors.iter().find(|(p, _)| p.starts_with("given-"))
+        let given = course.exercises.iter().map(stage::given_package);
+        if let Some((package, errors)) = given
+            .filter_map(|package| outcome.errors.get_key_value(&package))
+            .next()
         {
             bail!(
                 "the course's given code ({package}) does not compile as a crate of its own; \

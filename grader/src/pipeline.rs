@@ -152,40 +152,24 @@ impl<'a> Compiled<'a> {
         self.finish(&observations, expectations, judged)
     }
 
-    /// Runs every compiled test of the batch and judges it.
+    /// Runs every compiled test of the batch again (after [`Compiled::build_and_run`] or
+    /// [`compile`]) and judges it.
     pub fn run(
         &mut self,
         options: &RunOptions,
         expectations: &Expectations,
     ) -> Result<Vec<Graded>> {
-        self.run_with(options, expectations, &|_, _| {})
-    }
-
-    /// [`Compiled::run`], calling `judged` with each student's exercise verdict as soon as
-    /// it is known (from worker threads; refused and uncompiled ones at the end).
-    pub fn run_with(
-        &mut self,
-        options: &RunOptions,
-        expectations: &Expectations,
-        judged: &(dyn Fn(&Submission, &ExerciseVerdict) + Sync),
-    ) -> Result<Vec<Graded>> {
         self.runs += 1;
         let folder: PathBuf = self.work.path().join(format!("run-{}", self.runs));
-        let on_observation = |observation: &Observation| {
-            if let Some((index, exercise)) = locate(self.course, &self.stage.keys, observation) {
-                let verdict = verdict::judge_observed(exercise, observation, expectations);
-                judged(self.batch[index], &verdict);
-            }
-        };
         let observations = run::run(
             self.course,
             &self.stage,
             &self.built,
             &folder,
             options,
-            &on_observation,
+            &|_| {},
         )?;
-        self.finish(&observations, expectations, judged)
+        self.finish(&observations, expectations, &|_, _| {})
     }
 
     /// Judges the whole batch from its observations, and reports the refused and uncompiled

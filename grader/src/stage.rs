@@ -40,11 +40,15 @@ use toml::{Table, Value};
 
 use crate::course::{Course, Exercise};
 use crate::scan;
-use crate::submission::{Sources, Submission};
 
-/// The crate the tests check runs with, and its feature for grading builds.
-const CHECK_CRATE: &str = "timeline-check";
-const GRADING_FEATURE: &str = "grading";
+mod files;
+mod manifest;
+mod suite;
+
+use crate::submission::{Sources, Submission};
+use files::{copy, copy_tree, read_toml, sync_tree, write_if_changed, write_toml};
+use manifest::{combined_manifest, lesson_manifest, named, path_dependency};
+use suite::write_suite;
 
 /// A staged batch: where it is and who is in it.
 #[derive(Debug)]
@@ -219,7 +223,7 @@ fn write_root(course: &Course, dir: &Path) -> Result<()> {
                 &dir.join(name).join("Cargo.toml"),
             )?;
             copy_tree(&source.join("src"), &dir.join(name).join("src"))?;
-            *spec = Value::Table(Table::from_iter([("path".into(), name.as_str().into())]));
+            *spec = path_dependency(name);
             members.push(name.as_str().into());
         }
     }
@@ -275,91 +279,26 @@ fn own_package(key: &str, exercise: &Exercise) -> String {
 }
 
 /// Code that only means what it says at a crate's root: paths from `crate::`, `$crate` in
-/// a macro, exported macros. Comments do not count, nor do the given files (the course's
-/// copies replace them).
-fn needs_own_crate(sources: &Sources, given: &[String]) -> bool {
-    sources
-        .files
-        .iter()
-        .filter(|(path, _)| !given.iter().any(|g| path.as_path() == Path::new(g)))
-        .any(|(_, contents)| {
-            String::from_utf8_lossy(contents).lines().any(|line| {
-                !line.trim_start().starts_with("//")
-                    && ["crate::", "macro_export"].iter().any(|w| line.contains(w))
-            })
+/// a macro, exported macros. Comments do not count.
+fn needs_crate_root<'a>(texts: impl IntoIterator<Item = &'a [u8]>) -> bool {
+    texts.into_iter().any(|text| {
+        String::from_utf8_lossy(text).lines().any(|line| {
+            !line.trim_start().starts_with("//")
+                && ["crate::", "macro_export"].iter().any(|w| line.contains(w))
         })
+    })
 }
 
-/// The manifest of a student's crate holding several exercises: the exercises' package
-/// settings and lints, the union of their dependencies. `None` when the exercises'
-/// manifests disagree (then every exercise is a crate of its own).
-fn combined_manifest(course: &Course) -> Result<Option<Table>> {
-    let mut combined: Option<Table> = None;
-    for exercise in &course.exercises {
-        let manifest = lesson_manifest(exercise)?;
-        let Some(so_far) = &mut combined else {
-            combined = Some(manifest);
-            continue;
-        };
-        let same = |section: &str, except: &[&str]| {
-            let strip = |table: &Table| -> Option<Table> {
-                let mut table = table.get(section)?.as_table()?.clone();
-                for key in except {
-                    table.remove(*key);
-                }
-                Some(table)
-            };
-            strip(so_far) == strip(&manifest)
-        };
-        if !same("package", &["name", "description"]) || !same("lints", &[]) || !same("lib", &[]) {
-            return Ok(None);
-        }
-        let Some(Value::Table(deps)) = so_far.get_mut("dependencies") else {
-            return Ok(None);
-        };
-        if let Some(Value::Table(more)) = manifest.get("dependencies") {
-            for (name, spec) in more {
-                match deps.get(name) {
-                    Some(existing) if existing != spec => return Ok(None),
-                    Some(_) => {}
-                    None => {
-                        deps.insert(name.clone(), spec.clone());
-                    }
-                }
-            }
-        }
-    }
-    Ok(combined)
-}
-
-/// An exercise's pristine manifest made into a staged library crate's: no dev-dependencies,
-/// no targets found automatically, no unit tests or doctests of its own.
-fn lesson_manifest(exercise: &Exercise) -> Result<Table> {
-    let mut manifest = read_toml(&exercise.dir.join("Cargo.toml"))?;
-    manifest.remove("dev-dependencies");
-    if let Value::Table(package) = manifest
-        .entry("package")
-        .or_insert_with(|| Table::new().into())
-    {
-        for auto in ["autobins", "autoexamples", "autotests", "autobenches"] {
-            package.insert(auto.into(), false.into());
-        }
-    }
-    let lib = Table::from_iter([
-        ("path".to_string(), Value::from("src/lib.rs")),
-        ("test".to_string(), false.into()),
-        ("doctest".to_string(), false.into()),
-    ]);
-    manifest.insert("lib".into(), lib.into());
-    Ok(manifest)
-}
-
-fn named(mut manifest: Table, name: &str) -> Table {
-    if let Some(Value::Table(package)) = manifest.get_mut("package") {
-        package.insert("name".into(), name.into());
-        package.remove("description");
-    }
-    manifest
+/// Whether a student's exercise needs a crate root of its own. Their copies of the given
+/// files do not count: the course's replace them.
+fn needs_own_crate(sources: &Sources, given: &[String]) -> bool {
+    needs_crate_root(
+        sources
+            .files
+            .iter()
+            .filter(|(path, _)| !given.iter().any(|g| path.as_path() == Path::new(g)))
+            .map(|(_, contents)| contents.as_slice()),
+    )
 }
 
 fn write_own_manifest(crate_dir: &Path, exercise: &Exercise, key: &str) -> Result<()> {
@@ -384,17 +323,14 @@ fn write_combined_crate(
         let module = exercise.crate_name();
         writeln!(root, "#[path = \"{module}/lib.rs\"]\npub mod {module};")?;
         let src = crate_dir.join("src").join(&module);
-        write_sources(&src, exercise, sources)?;
         if !shared.contains(&exercise.slug) {
+            write_sources(&src, exercise, sources)?;
             continue;
         }
+        write_student_files(&src, sources)?;
         let given = given_package(exercise);
         if let Some(Value::Table(deps)) = manifest.get_mut("dependencies") {
-            let path = Value::from(format!("../{given}"));
-            deps.insert(
-                given.clone(),
-                Table::from_iter([("path".into(), path)]).into(),
-            );
+            deps.insert(given.clone(), path_dependency(&format!("../{given}")));
         }
         for (file, module) in exercise.manifest.given.iter().zip(exercise.given_modules()) {
             let shim = format!(
@@ -410,7 +346,7 @@ fn write_combined_crate(
 }
 
 /// The package of an exercise's given files, compiled once for the whole batch.
-fn given_package(exercise: &Exercise) -> String {
+pub fn given_package(exercise: &Exercise) -> String {
     format!("given-{}", exercise.manifest.package)
 }
 
@@ -431,12 +367,7 @@ fn write_given_crates(course: &Course, dir: &Path) -> Result<BTreeSet<String>> {
                 fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
             files.insert(PathBuf::from(file), contents);
         }
-        if needs_own_crate(
-            &Sources {
-                files: files.clone(),
-            },
-            &[],
-        ) {
+        if needs_crate_root(files.values().map(Vec::as_slice)) {
             continue;
         }
         let package = given_package(exercise);
@@ -460,10 +391,15 @@ fn write_given_crates(course: &Course, dir: &Path) -> Result<BTreeSet<String>> {
 
 /// The student's sources of one exercise, and the course's given files over them.
 fn write_sources(src: &Path, exercise: &Exercise, sources: &Sources) -> Result<()> {
+    write_student_files(src, sources)?;
+    write_given(src, exercise)
+}
+
+fn write_student_files(src: &Path, sources: &Sources) -> Result<()> {
     for (relative, contents) in &sources.files {
         write_if_changed(&src.join(relative), contents)?;
     }
-    write_given(src, exercise)
+    Ok(())
 }
 
 /// The course's given code (the lesson's simulation) is compiled from the course's copy,
@@ -474,160 +410,6 @@ fn write_given(src: &Path, exercise: &Exercise) -> Result<()> {
         let contents =
             fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
         write_if_changed(&src.join(file), &contents)?;
-    }
-    Ok(())
-}
-
-fn write_suite(stage: &mut Stage, exercise: &Exercise) -> Result<()> {
-    let suite_dir = stage
-        .dir
-        .join("suites")
-        .join(Stage::suite_package(exercise));
-    if suite_dir.exists() {
-        fs::remove_dir_all(&suite_dir)?;
-    }
-    let Some(keys) = stage.members.get(&exercise.slug) else {
-        stage.lines.remove(&exercise.slug);
-        return Ok(());
-    };
-    let pristine = read_toml(&exercise.dir.join("Cargo.toml"))?;
-    let mut deps = Table::new();
-    for section in ["dependencies", "dev-dependencies"] {
-        if let Some(Value::Table(table)) = pristine.get(section) {
-            deps.extend(table.clone());
-        }
-    }
-    // The tests' `check!` only records evidence here: no insta assertion in each of the
-    // batch's copies of each test (a third of the test binaries' compile time).
-    if let Some(Value::Table(check)) = deps.get_mut(CHECK_CRATE) {
-        check.insert(
-            "features".into(),
-            Value::Array(vec![GRADING_FEATURE.into()]),
-        );
-    }
-    for key in keys {
-        let package = stage.crate_package(key, exercise);
-        let path = format!("../../crates/{package}");
-        deps.insert(
-            package,
-            Table::from_iter([("path".to_string(), Value::from(path))]).into(),
-        );
-    }
-    let manifest: Table = toml::from_str(&format!(
-        "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\
-         autotests = false\nautobins = false\nautoexamples = false\nautobenches = false\n\
-         [lib]\npath = \"lib.rs\"\ntest = false\ndoctest = false\n\
-         [[test]]\nname = \"batch\"\npath = \"batch.rs\"\n",
-        Stage::suite_package(exercise)
-    ))?;
-    let mut manifest = manifest;
-    manifest.insert("dependencies".into(), deps.into());
-    write_toml(&suite_dir.join("Cargo.toml"), &manifest)?;
-    fs::write(suite_dir.join("lib.rs"), "")?;
-    for suite in &exercise.suites {
-        let source = fs::read_to_string(&suite.path)
-            .with_context(|| format!("cannot read {}", suite.path.display()))?;
-        fs::create_dir_all(suite_dir.join("common"))?;
-        fs::write(
-            suite_dir.join("common").join(format!("{}.rs", suite.name)),
-            includable(&source),
-        )?;
-    }
-    let mut batch =
-        String::from("// Generated by the grader: every student's copy of the tests.\n");
-    let mut lines = BTreeMap::new();
-    for key in keys {
-        // One line per student, so a compiler error's line names the student.
-        lines.insert(batch.lines().count() + 1, key.clone());
-        let modules: String = exercise
-            .suites
-            .iter()
-            .map(|suite| {
-                format!(
-                    "mod {suite} {{ #[allow(unused_imports)] use {path} as {name}; include!(\"common/{suite}.rs\"); }} ",
-                    suite = suite.name,
-                    path = stage.rust_path(key, exercise),
-                    name = exercise.crate_name(),
-                )
-            })
-            .collect();
-        writeln!(batch, "mod {key} {{ {modules}}}")?;
-    }
-    fs::write(suite_dir.join("batch.rs"), batch)?;
-    stage.lines.insert(exercise.slug.clone(), lines);
-    Ok(())
-}
-
-/// `include!` accepts only items: turn inner doc comments into plain comments.
-fn includable(source: &str) -> String {
-    source
-        .lines()
-        .map(|line| match line.trim_start().strip_prefix("//!") {
-            Some(rest) => format!("//{rest}"),
-            None => line.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn read_toml(path: &Path) -> Result<Table> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))
-}
-
-fn write_toml(path: &Path, table: &Table) -> Result<()> {
-    write_if_changed(path, toml::to_string(table)?.as_bytes())
-}
-
-/// Writes only when the contents differ, keeping the file's timestamp (and so cargo's
-/// build of it) otherwise.
-fn write_if_changed(path: &Path, contents: &[u8]) -> Result<()> {
-    if fs::read(path).is_ok_and(|old| old == contents) {
-        return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
-}
-
-fn copy(from: &Path, to: &Path) -> Result<()> {
-    let contents = fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
-    write_if_changed(to, &contents)
-}
-
-/// Makes `to` hold exactly what `from` holds, rewriting only the files that differ.
-fn sync_tree(from: &Path, to: &Path) -> Result<()> {
-    if to.exists() {
-        for entry in walkdir::WalkDir::new(to).contents_first(true) {
-            let entry = entry?;
-            let twin = from.join(entry.path().strip_prefix(to)?);
-            let kind = entry.file_type();
-            if kind.is_dir() {
-                if !twin.is_dir() {
-                    fs::remove_dir_all(entry.path())?;
-                }
-            } else if !(kind.is_file() && twin.is_file()) {
-                fs::remove_file(entry.path())?;
-            }
-        }
-    }
-    if from.exists() {
-        copy_tree(from, to)?;
-    }
-    Ok(())
-}
-
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry?;
-        let target = to.join(entry.path().strip_prefix(from)?);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target)?;
-        } else if entry.file_type().is_file() {
-            copy(entry.path(), &target)?;
-        }
     }
     Ok(())
 }
@@ -674,58 +456,5 @@ mod tests {
             ("devices.rs", "use crate::x;"),
         ]);
         assert!(!needs_own_crate(&with_given, &given));
-    }
-
-    #[test]
-    fn a_synced_tree_keeps_what_stayed_and_drops_what_went() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (from, to) = (tmp.path().join("from"), tmp.path().join("to"));
-        for (path, text) in [("a/same.rs", "same"), ("a/new.rs", "new"), ("b.rs", "b2")] {
-            write_if_changed(&from.join(path), text.as_bytes()).unwrap();
-        }
-        for (path, text) in [("a/same.rs", "same"), ("a/old.rs", "old"), ("b.rs", "b1")] {
-            write_if_changed(&to.join(path), text.as_bytes()).unwrap();
-        }
-        write_if_changed(&to.join("gone/x.rs"), b"x").unwrap();
-        let before = fs::metadata(to.join("a/same.rs"))
-            .unwrap()
-            .modified()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        sync_tree(&from, &to).unwrap();
-        let mut files: Vec<String> = walkdir::WalkDir::new(&to)
-            .into_iter()
-            .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&to).unwrap().display().to_string())
-            .collect();
-        files.sort();
-        assert_eq!(files, ["a/new.rs", "a/same.rs", "b.rs"]);
-        assert_eq!(fs::read(to.join("b.rs")).unwrap(), b"b2");
-        assert!(!to.join("gone").exists());
-        let after = fs::metadata(to.join("a/same.rs"))
-            .unwrap()
-            .modified()
-            .unwrap();
-        assert_eq!(
-            before, after,
-            "an unchanged file is not rewritten (cargo keeps its build)"
-        );
-    }
-
-    #[test]
-    fn the_course_exercises_share_one_student_crate() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let course = Course::load(root).unwrap();
-        let manifest = combined_manifest(&course)
-            .unwrap()
-            .expect("the lessons agree");
-        let deps = manifest["dependencies"].as_table().unwrap();
-        for exercise in &course.exercises {
-            let own = lesson_manifest(exercise).unwrap();
-            for name in own["dependencies"].as_table().unwrap().keys() {
-                assert!(deps.contains_key(name), "{name} of {}", exercise.slug);
-            }
-        }
     }
 }

@@ -185,7 +185,7 @@ pub fn judge(
 
 /// The verdict of one student's exercise: refused, not compiled, or judged from what its
 /// tests observed.
-pub fn judge_unit(
+fn judge_unit(
     exercise: &Exercise,
     key: &str,
     stage: &Stage,
