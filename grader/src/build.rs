@@ -88,8 +88,10 @@ pub fn build<'c>(
             .next()
         {
             bail!(
-                "the course's given code ({package}) does not compile as a crate of its own; \
-                 `grader verify` shows it too:\n{}",
+                "the course's given code ({package}, the files listed as `given` in the \
+                 exercise's exercise.toml) does not compile as a crate of its own; this is a \
+                 problem of the course, not of any submission: fix those files and check the \
+                 course with `grader verify`\n{}",
                 errors.join("\n")
             );
         }
