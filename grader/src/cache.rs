@@ -1,11 +1,16 @@
 //! Cache: every student's exercise verdict, stored the moment it is known, so a grading
 //! run that is killed loses nothing and `--resume` regrades only what is missing.
 //!
-//! A verdict is filed under a key made of everything it depends on: the grader's version,
-//! the Rust toolchain, everything the exercise is graded with (its manifest, tests, hidden
-//! tests, snapshots, the harness, the lock file) and the student's staged files. Change any
-//! of them and the old entry is simply never found again. Files are written to a temporary
-//! name and renamed, so a kill mid-write leaves no half entry.
+//! A verdict is filed under a key made of everything it depends on: the grader itself (the
+//! bytes of its executable, so any rebuild counts, whatever its version number says), the
+//! Rust toolchain, everything the exercise is graded with (its manifest, tests, hidden
+//! tests, snapshots, both harness crates, the lock file) and the student's staged files.
+//! Change any of them and the old entry is simply never found again. Files are written to
+//! a temporary name and renamed, so a kill mid-write leaves no half entry.
+//!
+//! The cache lives in the output folder, which instructors share: it keeps verdicts, never
+//! the expected output of a hidden test (a passing hidden test's run is that output, so it
+//! is dropped before the verdict is stored).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -18,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::course::Course;
 use crate::submission::Sources;
-use crate::verdict::ExerciseVerdict;
+use crate::verdict::{ExerciseVerdict, Status};
 
 /// The verdict cache of one output folder.
 #[derive(Debug)]
@@ -42,8 +47,14 @@ impl Cache {
             .unwrap_or_default();
         let mut common = Sha256::new();
         common.update(env!("CARGO_PKG_VERSION"));
+        common.update(grader_digest());
         common.update(&toolchain);
-        for shared in ["Cargo.lock", "Cargo.toml", "exercises/timeline"] {
+        for shared in [
+            "Cargo.lock",
+            "Cargo.toml",
+            "exercises/timeline",
+            "exercises/timeline-check",
+        ] {
             hash_tree(&mut common, &course.root.join(shared))?;
         }
         let mut suites = BTreeMap::new();
@@ -79,15 +90,18 @@ impl Cache {
         serde_json::from_slice(&bytes).ok()
     }
 
-    /// Stores a verdict atomically.
+    /// Stores a verdict atomically, without the run of any passing hidden test.
     pub fn store(&self, sources: &Sources, verdict: &ExerciseVerdict) -> Result<()> {
         let Some(path) = self.path(&verdict.slug, sources) else {
             return Ok(());
         };
         let write = self.writes.fetch_add(1, Ordering::Relaxed);
         let temporary = path.with_extension(format!("{}-{write}.partial", std::process::id()));
-        fs::write(&temporary, serde_json::to_vec(verdict)?)
-            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        fs::write(
+            &temporary,
+            serde_json::to_vec(&without_hidden_runs(verdict))?,
+        )
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
         fs::rename(&temporary, &path).with_context(|| format!("cannot write {}", path.display()))
     }
 }
@@ -97,6 +111,28 @@ impl Cache {
     pub fn mark(&self, name: &str) {
         let _ = fs::write(self.dir.join(name), b"");
     }
+}
+
+/// A verdict fit for a shared folder: a passing hidden test's run is the hidden expected
+/// output, so it is not kept (the reports never show it either).
+fn without_hidden_runs(verdict: &ExerciseVerdict) -> ExerciseVerdict {
+    let mut kept = verdict.clone();
+    for test in &mut kept.tests {
+        if test.hidden && test.status == Status::Passed {
+            test.actual = None;
+            test.blocking = None;
+        }
+    }
+    kept
+}
+
+/// The grader itself, as built: a hash of its executable (empty if it cannot be read, which
+/// only costs cache hits after a rebuild).
+fn grader_digest() -> Vec<u8> {
+    std::env::current_exe()
+        .and_then(fs::read)
+        .map(|bytes| Sha256::digest(bytes).to_vec())
+        .unwrap_or_default()
 }
 
 /// Feeds every file under `path` (or the file itself), in a stable order, to `hasher`.
@@ -158,5 +194,41 @@ mod tests {
         assert!(cache.load("01", &sources).is_some());
         let files = fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(files, 1, "one entry, no temporary file left");
+    }
+
+    #[test]
+    fn a_passing_hidden_tests_run_is_never_stored() {
+        let test = |name: &str, hidden: bool, status: Status| crate::verdict::TestVerdict {
+            name: name.into(),
+            status,
+            points: 0,
+            max_points: 1,
+            hidden,
+            actual: Some(format!("[  1.000s] {name}")),
+            blocking: None,
+            message: None,
+            wall_ms: Some(1.0),
+            flaky: false,
+        };
+        let verdict = ExerciseVerdict {
+            slug: "01".into(),
+            tests: vec![
+                test("hidden_pass", true, Status::Passed),
+                test("hidden_fail", true, Status::Failed),
+                test("visible_pass", false, Status::Passed),
+            ],
+            compile_error: None,
+            rejected: None,
+        };
+        let kept = without_hidden_runs(&verdict);
+        let actual: Vec<Option<&str>> = kept.tests.iter().map(|t| t.actual.as_deref()).collect();
+        assert_eq!(
+            actual,
+            [
+                None,
+                Some("[  1.000s] hidden_fail"),
+                Some("[  1.000s] visible_pass")
+            ]
+        );
     }
 }
