@@ -16,6 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use sha2::Digest as _;
 
 use crate::course::Course;
 use crate::verdict::{Expectations, Graded};
@@ -75,23 +76,53 @@ fn write(dir: &Path, name: &str, contents: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// A student id made safe as a file name.
+/// A student id made safe as a file name: a pure function of the id, so the name is the
+/// same in every run, regrade and merge, and two ids never share a file.
+///
+/// An id of lower-case ASCII letters, digits, `-` and `_` is its own name (`alice`).
+/// Any other id keeps its letters and digits (Unicode included, `_` for the rest) and gets
+/// `.` and a hash of the whole id: `Олег.1f0c2a9d`, `Nina_Petrova.8b3e…`. The hash tells
+/// apart what a case-insensitive or Unicode-normalising file system would merge (`Alice`
+/// and `alice`, `Nina Petrova` and `Nina_Petrova`, the two encodings of `й`), and the `.`
+/// keeps hashed names apart from plain ones, which never contain it.
 pub fn file_name(id: &str) -> String {
-    let safe: String = id
+    let plain = !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_'))
+        && !is_reserved(id);
+    if plain {
+        return id.to_string();
+    }
+    let readable: String = id
         .chars()
+        .take(40)
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            if c.is_alphanumeric() || c == '-' {
                 c
             } else {
                 '_'
             }
         })
         .collect();
-    if safe.is_empty() || safe.starts_with('.') {
-        format!("_{safe}")
+    let digest = sha2::Sha256::digest(id.as_bytes());
+    let hash: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
+    let lead = if readable.is_empty() || readable.starts_with('-') {
+        "_"
     } else {
-        safe
-    }
+        ""
+    };
+    format!("{lead}{readable}.{hash}")
+}
+
+/// Names Windows refuses for a file (an instructor may copy the feedback folder there).
+fn is_reserved(id: &str) -> bool {
+    let reserved = ["con", "prn", "aux", "nul"];
+    reserved.contains(&id)
+        || ((id.starts_with("com") || id.starts_with("lpt"))
+            && id.len() == 4
+            && id.as_bytes()[3].is_ascii_digit())
 }
 
 impl Report<'_> {
@@ -119,5 +150,48 @@ impl Report<'_> {
             let points = self.points(graded, slug).map_or(0, |(p, _)| p);
             (got + points, max + self.max_points(slug))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name;
+
+    #[test]
+    fn plain_ids_are_their_own_file_names() {
+        for id in ["alice", "s-01", "ivan_petrov", "b2"] {
+            assert_eq!(file_name(id), id);
+        }
+    }
+
+    #[test]
+    fn ids_that_file_systems_would_merge_get_names_of_their_own() {
+        let ids = [
+            "Олег",
+            "Иван",
+            "Nina Petrova",
+            "Nina_Petrova",
+            "Alice",
+            "alice",
+            "ALICE",
+            "й",              // U+0439, one code point
+            "\u{438}\u{306}", // the same letter, decomposed
+            "",
+            ".hidden",
+            "-rf",
+            "con",
+            "a/b",
+            "../x",
+        ];
+        let names: Vec<String> = ids.iter().map(|id| file_name(id)).collect();
+        let folded: std::collections::BTreeSet<String> =
+            names.iter().map(|n| n.to_lowercase()).collect();
+        assert_eq!(folded.len(), ids.len(), "{names:?}");
+        for name in &names {
+            assert!(!name.is_empty() && !name.starts_with('.') && !name.starts_with('-'));
+            assert!(!name.contains('/') && !name.contains('\\'), "{name}");
+        }
+        assert!(names[0].starts_with("Олег."), "{}", names[0]);
+        assert_eq!(file_name("Олег"), names[0], "a pure function of the id");
     }
 }
