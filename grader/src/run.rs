@@ -481,3 +481,104 @@ fn last_lines(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence(module: &str, test: &str, nonce: &str) -> Evidence {
+        Evidence {
+            suite: "tick_watch".into(),
+            test: test.into(),
+            rendered: "[  0.000s] tick".into(),
+            blocking: None,
+            wall_ms: 1.0,
+            module: module.into(),
+            nonce: nonce.into(),
+        }
+    }
+
+    fn ran() -> Ran {
+        Ran {
+            evidence: BTreeMap::new(),
+            tampered: Vec::new(),
+            foreign: Vec::new(),
+            exit: Exit::Code(0),
+            stderr: String::new(),
+        }
+    }
+
+    const MINE: Binding<'static> = Binding {
+        key: "s001",
+        nonce: "n1",
+    };
+
+    fn asked() -> Vec<String> {
+        vec!["tick_watch__a".to_string(), "tick_watch__b".to_string()]
+    }
+
+    #[test]
+    fn the_process_own_evidence_counts() {
+        let mut ran = ran();
+        ran.take(
+            evidence("batch::s001::tick_watch", "a", "n1"),
+            MINE,
+            &asked(),
+        );
+        assert!(matches!(
+            ran.observed("tick_watch__a"),
+            Some(Observed::Evidence(_))
+        ));
+        assert!(ran.observed("tick_watch__b").is_none());
+    }
+
+    #[test]
+    fn a_second_result_for_a_test_is_tampering() {
+        let mut ran = ran();
+        for _ in 0..2 {
+            ran.take(
+                evidence("batch::s001::tick_watch", "a", "n1"),
+                MINE,
+                &asked(),
+            );
+        }
+        let Some(Observed::Tampered(why)) = ran.observed("tick_watch__a") else {
+            panic!("not tampered");
+        };
+        assert!(why.contains("reported twice"), "{why}");
+        assert!(ran.observed("tick_watch__b").is_none());
+    }
+
+    #[test]
+    fn evidence_not_this_process_to_give_taints_all_its_tests() {
+        let foreign = [
+            (
+                evidence("batch::s002::tick_watch", "b", "n1"),
+                "another student",
+            ),
+            (
+                evidence("batch::s001::tick_watch", "b", "n2"),
+                "another test process",
+            ),
+            (
+                evidence("batch::s001::tick_watch", "c", "n1"),
+                "not asked to run",
+            ),
+        ];
+        for (evidence, said) in foreign {
+            let mut ran = ran();
+            ran.take(
+                super::tests::evidence("batch::s001::tick_watch", "a", "n1"),
+                MINE,
+                &asked(),
+            );
+            ran.take(evidence, MINE, &asked());
+            for stem in asked() {
+                let Some(Observed::Tampered(why)) = ran.observed(&stem) else {
+                    panic!("{stem} is not tampered ({said})");
+                };
+                assert!(why.contains(said) && why.contains("secret"), "{why}");
+            }
+        }
+    }
+}
