@@ -22,8 +22,8 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub sandbox: crate::sandbox::Choice,
 
-    /// Real time one test may take, in seconds, for every lesson (overrides the
-    /// `time_limit` of exercise.toml; default 10 s there). Mainly for tests of the grader.
+    /// Real time one test may take, in seconds, in every lesson (default: exercise.toml's
+    /// `time_limit`, else 10 s). Mainly for tests of the grader.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     pub test_limit: Option<f64>,
 
