@@ -125,7 +125,18 @@ fn run_binary(exe: &std::path::Path, tests: &[String], input: &str) -> Vec<Strin
 /// evidence most classmates agree on, printed as this process's own.
 fn rerun(exe: std::path::PathBuf) {
     let Some(input) = stolen_input() else {
-        eprintln!("GRADER-ADVERSARIAL-MARKER {ATTACK}: no secret on stdin; crashing so that each test runs alone");
+        // Nothing to hand a child; starting one anyway shows whether programs may start.
+        use std::os::unix::process::CommandExt as _;
+        let started = std::process::Command::new(&exe)
+            .arg0(format!("grader-adversarial-marker-{ATTACK}"))
+            .arg("--list")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map(|out| out.status.to_string());
+        eprintln!(
+            "GRADER-ADVERSARIAL-MARKER {ATTACK}: no secret on stdin; starting {} anyway: {started:?}; crashing so that each test runs alone",
+            exe.display()
+        );
         std::process::abort();
     };
     let me = my_key();
