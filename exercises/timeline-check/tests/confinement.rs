@@ -89,6 +89,18 @@ fn inside_a_graded_process() {
             Some(libc::EPERM),
             "{program:?}: {error}"
         );
+        // std's other way to start a process: with a uid set it forks rather than calling
+        // `posix_spawn`.
+        use std::os::unix::process::CommandExt as _;
+        let error = Command::new(program)
+            .uid(rustix::process::getuid().as_raw())
+            .output()
+            .unwrap_err();
+        assert_eq!(
+            error.raw_os_error(),
+            Some(libc::EPERM),
+            "{program:?}: {error}"
+        );
     }
 
     // Its memory cannot be read by another route, and it stays non-dumpable.
