@@ -272,7 +272,7 @@ fn judge_exercise(
                         "the test was still running after {} s of real time and was stopped; \
                          on a paused clock waiting costs no real time, so look for a loop that \
                          never reaches `.await` or a blocking call that never returns",
-                        limit.as_secs()
+                        limit.as_secs_f64()
                     ));
                 }
                 Some(Observed::Crashed(why)) => {
