@@ -24,6 +24,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(jobs) = cli.jobs {
         options.jobs = jobs.max(1);
     }
+    options.test_limit_override = cli.test_limit.map(std::time::Duration::from_secs_f64);
+    options.lesson_budget = cli.lesson_budget.map(std::time::Duration::from_secs_f64);
     match &cli.command {
         Command::Verify { exercise, repeat } => {
             let selected = select(&course, exercise)?;

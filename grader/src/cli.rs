@@ -22,8 +22,29 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub sandbox: crate::sandbox::Choice,
 
+    /// Real time one test may take, in seconds, in every lesson (default: exercise.toml's
+    /// `time_limit`, else 10 s). Mainly for tests of the grader.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
+    pub test_limit: Option<f64>,
+
+    /// Real time one student's lesson may take in all, in seconds, re-runs after a crash
+    /// included (default: three times the lesson's test limit). Tests it leaves no time
+    /// for are reported as not run.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
+    pub lesson_budget: Option<f64>,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// A positive number of seconds.
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s < 1e6 => Ok(s),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds (a positive number, e.g. 2 or 0.5)"
+        )),
+    }
 }
 
 /// What to do.

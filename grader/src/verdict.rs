@@ -33,6 +33,9 @@ pub enum Status {
     NotCompiled,
     /// The student's code was refused before building (see `scan`).
     Rejected,
+    /// The test was not run, or cut short, because the student's lesson used up its time
+    /// budget (crashes made its tests run again one by one).
+    NotRun,
 }
 
 impl Status {
@@ -45,6 +48,7 @@ impl Status {
             Status::Crashed => "crash",
             Status::NotCompiled => "not compiled",
             Status::Rejected => "rejected",
+            Status::NotRun => "not run",
         }
     }
 }
@@ -268,20 +272,20 @@ fn judge_exercise(
                         "the test was still running after {} s of real time and was stopped; \
                          on a paused clock waiting costs no real time, so look for a loop that \
                          never reaches `.await` or a blocking call that never returns",
-                        limit.as_secs()
+                        limit.as_secs_f64()
                     ));
                 }
                 Some(Observed::Crashed(why)) => {
                     verdict.status = Status::Crashed;
                     verdict.message = Some(why.clone());
                 }
-                Some(Observed::Tampered) => {
+                Some(Observed::Tampered(why)) => {
                     verdict.status = Status::Failed;
-                    verdict.message = Some(
-                        "this test's result was reported twice: the code under test produced a \
-                         result of its own, so neither counts"
-                            .to_string(),
-                    );
+                    verdict.message = Some(format!("tampered: {why}"));
+                }
+                Some(Observed::OverBudget(why)) => {
+                    verdict.status = Status::NotRun;
+                    verdict.message = Some(why.clone());
                 }
             }
             if verdict.status == Status::Passed {

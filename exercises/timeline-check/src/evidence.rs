@@ -1,18 +1,20 @@
 //! What [`check!`](crate::check!) does with a run: a snapshot assertion for a student, a
 //! piece of signed evidence for the grader.
 //!
-//! Under the grader (`TIMELINE_EVIDENCE` set), the grader writes a secret on the test
-//! process's standard input. The harness reads it before any code under test runs (the
-//! first [`capture`](crate::capture) does) and signs every piece of evidence with it
-//! (HMAC-SHA256). Evidence goes to the real standard output as one line, past libtest's
-//! output capture. Code under test never sees the secret through the environment, and a
-//! line it prints cannot carry a valid signature. The grader accepts one piece of evidence
-//! per test: a second one for the same test marks it as tampered.
+//! Under the grader (`TIMELINE_EVIDENCE` set), the grader writes a secret and a nonce on
+//! the test process's standard input. The harness takes them before `main`
+//! ([`crate::secret`]), before any code under test runs, and signs every piece of evidence
+//! with the secret (HMAC-SHA256). The signed payload names the test's module (the batch's
+//! `batch::<student key>::<suite>`) and carries the nonce, so evidence is good only for the
+//! student and the process it was issued to ([`Evidence::binding`]). Evidence goes to the
+//! real standard output as one line, past libtest's output capture. Code under test never
+//! sees the secret through the environment, and a line it prints cannot carry a valid
+//! signature. The grader accepts one piece of evidence per test: a second one for the same
+//! test marks it as tampered.
 
 use std::fmt::Debug;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
@@ -39,12 +41,53 @@ pub struct Evidence {
     pub blocking: Option<String>,
     /// Real time the run took, in milliseconds.
     pub wall_ms: f64,
+    /// `module_path!()` where `check!` expanded: `batch::<student key>::<suite>` in the
+    /// grader's batch binary.
+    pub module: String,
+    /// The nonce the grader handed the process that signed this evidence.
+    pub nonce: String,
+}
+
+/// What evidence must be bound to, to count for a process the grader started.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding<'a> {
+    /// The student's key in the batch (`s001`).
+    pub key: &'a str,
+    /// The nonce handed to the process.
+    pub nonce: &'a str,
 }
 
 impl Evidence {
     /// The name of a test's snapshot (and its key): `<suite>__<test>`.
     pub fn file_stem(suite: &str, test: &str) -> String {
         format!("{suite}__{test}")
+    }
+
+    /// Why this (validly signed) evidence does not belong to `binding`, in words; `None`
+    /// when it does: the nonce is the process's and the module is the student's copy of
+    /// the evidence's own suite (`<crate>::<key>::<suite>`, possibly deeper).
+    pub fn binding(&self, binding: Binding<'_>) -> Option<String> {
+        if self.nonce != binding.nonce {
+            return Some(format!(
+                "evidence for `{}` was issued to another test process",
+                self.test
+            ));
+        }
+        let mut path = self.module.split("::").skip(1);
+        let (key, suite) = (path.next(), path.next());
+        if key != Some(binding.key) {
+            return Some(format!(
+                "evidence for `{}` came from another student's copy of the tests (`{}`)",
+                self.test, self.module
+            ));
+        }
+        if suite != Some(self.suite.as_str()) {
+            return Some(format!(
+                "evidence for `{}` names suite `{}` but came from module `{}`",
+                self.test, self.suite, self.module
+            ));
+        }
+        None
     }
 
     /// The evidence line for stdout, signed with `secret`.
@@ -90,21 +133,21 @@ fn grading() -> bool {
     std::env::var_os(EVIDENCE_ENV).is_some()
 }
 
-/// The grader's secret, read once from stdin (empty when not grading).
-fn secret() -> &'static [u8] {
-    static SECRET: OnceLock<Vec<u8>> = OnceLock::new();
-    SECRET.get_or_init(|| {
-        let mut line = String::new();
-        if grading() {
-            let _ = std::io::stdin().lock().read_line(&mut line);
-        }
-        line.trim().as_bytes().to_vec()
-    })
+/// Under grading, stops the test, loudly, unless the grader's secret was taken safely
+/// before `main`. Called by [`crate::capture`] and `check!`.
+pub(crate) fn prepare() {
+    if grading()
+        && let Err(why) = crate::secret::taken()
+    {
+        refuse(&why);
+    }
 }
 
-/// Takes the grader's secret before any code under test can run. Called by [`crate::capture`].
-pub(crate) fn prepare() {
-    let _ = secret();
+/// Fails the test saying why, on the real stderr too (past libtest's capture), where the
+/// grader's report of a test without evidence quotes it.
+fn refuse(why: &str) -> ! {
+    let _ = writeln!(std::io::stderr().lock(), "{why}");
+    panic!("{why}");
 }
 
 /// What the `check!` macro must do next.
@@ -118,7 +161,7 @@ pub enum CheckMode {
 
 /// Decides between asserting and recording; called by [`check!`](crate::check!).
 #[doc(hidden)]
-pub fn check_mode<T: Debug>(file: &str, test: &str, run: &Run<T>) -> CheckMode {
+pub fn check_mode<T: Debug>(file: &str, module: &str, test: &str, run: &Run<T>) -> CheckMode {
     let rendered = run.render();
     let blocking = run.transcript.blocking().map(|b| b.to_string());
     if !grading() {
@@ -127,16 +170,19 @@ pub fn check_mode<T: Debug>(file: &str, test: &str, run: &Run<T>) -> CheckMode {
         }
         return CheckMode::Snapshot(rendered);
     }
+    let handed = crate::secret::taken().unwrap_or_else(|why| refuse(&why));
     let evidence = Evidence {
         suite: suite_of(file),
         test: test.to_string(),
         rendered,
         blocking,
         wall_ms: run.wall().as_secs_f64() * 1000.0,
+        module: module.to_string(),
+        nonce: handed.nonce.clone(),
     };
     // One write of one line on the locked real stdout: libtest's capture of `println!`
     // does not see it, and other threads' lines do not cut into it.
-    let line = evidence.to_line(secret());
+    let line = evidence.to_line(&handed.secret);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(line.as_bytes());
     let _ = stdout.flush();
@@ -161,6 +207,67 @@ mod tests {
             rendered: "[  0.000s] a\n=> returned after 0.000s: ()".into(),
             blocking: None,
             wall_ms: 1.5,
+            module: "batch::s001::s".into(),
+            nonce: "n1".into(),
+        }
+    }
+
+    const MINE: Binding<'static> = Binding {
+        key: "s001",
+        nonce: "n1",
+    };
+
+    #[test]
+    fn evidence_of_this_student_and_process_is_bound() {
+        assert_eq!(evidence().binding(MINE), None);
+        let deeper = Evidence {
+            module: "batch::s001::s::inner".into(),
+            ..evidence()
+        };
+        assert_eq!(deeper.binding(MINE), None);
+    }
+
+    #[test]
+    fn evidence_of_another_process_student_or_suite_is_refused() {
+        let other_process = Evidence {
+            nonce: "n2".into(),
+            ..evidence()
+        };
+        assert!(
+            other_process
+                .binding(MINE)
+                .unwrap()
+                .contains("another test process")
+        );
+        let classmate = Evidence {
+            module: "batch::s002::s".into(),
+            ..evidence()
+        };
+        assert!(classmate.binding(MINE).unwrap().contains("another student"));
+        let prefix = Evidence {
+            module: "batch::s0011::s".into(),
+            ..evidence()
+        };
+        assert!(prefix.binding(MINE).unwrap().contains("another student"));
+        let other_suite = Evidence {
+            module: "batch::s001::t".into(),
+            ..evidence()
+        };
+        assert!(other_suite.binding(MINE).unwrap().contains("names suite"));
+        let outside = Evidence {
+            module: "s".into(),
+            ..evidence()
+        };
+        assert!(outside.binding(MINE).is_some());
+    }
+
+    #[test]
+    fn the_binding_is_signed() {
+        let line = evidence().to_line(b"secret");
+        for (from, to) in [("\"n1\"", "\"n2\""), ("s001", "s002")] {
+            let edited = line.replace(from, to);
+            assert_ne!(edited, line);
+            assert_eq!(Evidence::from_line(edited.trim_end(), b"secret"), None);
         }
     }
 

@@ -13,24 +13,28 @@
 //! ```
 //!
 //! When a student runs `cargo test`, `check!` is an insta snapshot assertion. Under the
-//! grader it prints evidence signed with a secret the grader hands the test process, and
-//! [`capture`] takes that secret before any code under test runs. This crate is a
-//! dev-dependency only: code under test cannot name it, so it cannot sign anything.
+//! grader it prints evidence signed with a secret the grader hands the test process, which
+//! this crate takes before `main`, before any code under test runs, and then confines the
+//! process (Linux: no programs start, its memory is unreadable from `/proc`). This crate is
+//! a dev-dependency only: code under test cannot name it, so it cannot sign anything.
 
+mod confine;
 mod evidence;
+mod secret;
 
 use std::future::Future;
 use std::time::Duration;
 
-pub use evidence::{CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, check_mode};
+pub use evidence::{Binding, CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, check_mode};
+pub use secret::Handed;
 pub use timeline::{Outcome, Run};
 
 #[doc(hidden)]
 pub use insta as __insta;
 
-/// Runs `future` on a paused clock and records what it prints: [`timeline::capture`],
-/// after first taking the grader's secret (when grading), so the code under test never
-/// gets to read it.
+/// Runs `future` on a paused clock and records what it prints: [`timeline::capture`].
+/// Under grading it first makes sure the grader's secret was taken before `main` and the
+/// process confined, and fails the test loudly if not.
 pub fn capture<F: Future>(limit: Duration, future: F) -> Run<F::Output> {
     evidence::prepare();
     timeline::capture(limit, future)
@@ -66,7 +70,7 @@ macro_rules! check {
     ($run:expr) => {{
         let run = &$run;
         let test = $crate::__function_name!();
-        match $crate::check_mode(::std::file!(), test, run) {
+        match $crate::check_mode(::std::file!(), ::std::module_path!(), test, run) {
             $crate::CheckMode::Snapshot(rendered) => {
                 $crate::__insta::assert_snapshot!(test, rendered);
             }
@@ -84,15 +88,20 @@ macro_rules! check {
 #[macro_export]
 macro_rules! check {
     ($run:expr) => {
-        $crate::record(::std::file!(), $crate::__function_name!(), &$run)
+        $crate::record(
+            ::std::file!(),
+            ::std::module_path!(),
+            $crate::__function_name!(),
+            &$run,
+        )
     };
 }
 
 /// What [`check!`] does in the grader's build: prints the evidence. Outside the grader
 /// (no secret on the way) it fails the test, saying so, rather than pass unchecked.
 #[doc(hidden)]
-pub fn record<T: std::fmt::Debug>(file: &str, test: &str, run: &Run<T>) {
-    if let CheckMode::Snapshot(_) = check_mode(file, test, run) {
+pub fn record<T: std::fmt::Debug>(file: &str, module: &str, test: &str, run: &Run<T>) {
+    if let CheckMode::Snapshot(_) = check_mode(file, module, test, run) {
         panic!(
             "timeline-check was built with its `grading` feature, which only records evidence \
              for the grader; run the tests without that feature to compare snapshots"

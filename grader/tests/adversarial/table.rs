@@ -156,6 +156,18 @@ pub(crate) const ATTACKS: &[Attack] = &[
         forbid: &[],
         solo: false,
     },
+    // Evidence: the secret taken by code that runs before `capture`, programs started from
+    // the test process, its memory read; time amplified through the re-runs after a crash.
+    zero("ev-stdin-before-capture", &[], &[]),
+    zero("ev-stdin-thread-to-eof", &[], &[]),
+    zero("ev-rerun-current-exe", &[], &[]),
+    zero("ev-rerun-proc-self-exe", &[], &[]),
+    zero("ev-rerun-argv0", &[], &[]),
+    zero("ev-spawn-helper", &[], &[]),
+    zero("ev-proc-self-mem", &[], &[]),
+    zero("ev-proc-pid-mem", &[], &[]),
+    zero("ev-crash-late", &["budget"], &[]),
+    zero("ev-crash-then-hang", &["budget"], &[]),
 ];
 
 /// The attacks to grade: all of them, or those named in `GRADER_ADVERSARIAL_ONLY`.

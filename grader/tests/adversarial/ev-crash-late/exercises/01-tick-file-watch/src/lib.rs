@@ -1,0 +1,51 @@
+//! ATTACK: ev-crash-late (time amplification). Every test process it is in waits almost
+//! the whole per-test limit in real time, then aborts. The grader re-runs each test of a
+//! crashed process alone with the full limit, so without a budget one submission costs
+//! (tests + 1) x the limit of wall time: 7 x ~11 s on lesson 1. Must score 0, and the
+//! lesson's real time must be bounded by its budget, the feedback saying which tests were
+//! not run and why.
+
+use std::path::Path;
+use std::sync::Once;
+use std::time::Duration;
+
+#[allow(unused_imports)]
+use timeline::say;
+
+/// Just under the default 10 s limit plus the grader's 2 s of slack.
+const WAIT: Duration = Duration::from_millis(11_000);
+
+fn crash_late() {
+    eprintln!("GRADER-ADVERSARIAL-MARKER ev-crash-late: waiting {WAIT:?}, then aborting");
+    std::thread::sleep(WAIT);
+    std::process::abort();
+}
+
+fn attack() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(crash_late);
+}
+
+// ---- The lesson's functions: the stub; the attack runs inside `capture`. ----
+
+/// Prints `tick` at once and then every `period`, forever.
+pub async fn tick(period: Duration) {
+    attack();
+    let _ = period;
+    todo!("tick")
+}
+
+/// Checks every `poll` whether `path` exists; when it does, prints `exists!` and returns.
+pub async fn wait_for(path: &Path, poll: Duration) {
+    attack();
+    let _ = (path, poll);
+    todo!("wait_for")
+}
+
+/// Runs [`tick`] and [`wait_for`] at the same time.
+pub async fn tick_until_exists(path: &Path, tick_period: Duration, poll: Duration) {
+    attack();
+    let _ = (path, tick_period, poll);
+    todo!("tick_until_exists")
+}
+
