@@ -251,6 +251,15 @@ fn cargo_build(
     for exercise in pending {
         command.args(["-p", &Stage::suite_package(exercise)]);
     }
+    if let Some(compiler) = crate::compiler::installed() {
+        let largest = pending
+            .iter()
+            .filter_map(|e| stage.members.get(&e.slug))
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0);
+        compiler.apply(&mut command, largest)?;
+    }
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
