@@ -446,16 +446,12 @@ impl End {
                  without end",
                 limit.as_secs()
             ),
-            End::Exited(status) | End::Crashed(status, None) => match status.signal() {
+            End::Exited(status) | End::Crashed(status, None) => match signal(*status) {
                 Some(24) => format!("it used more than {cpu} s of CPU time (the limit)"),
-                Some(signal) => format!(
-                    "the compiler was killed by signal {signal}{}",
-                    if settings.prlimit.is_some() {
-                        " (a resource limit: memory, CPU time or file size)"
-                    } else {
-                        ""
-                    }
+                Some(9) if settings.prlimit.is_some() => format!(
+                    "the compiler was killed, at a resource limit (memory, or {cpu} s of CPU time)"
                 ),
+                Some(signal) => format!("the compiler crashed (signal {signal})"),
                 None => format!(
                     "the compiler crashed (exit code {}): an internal compiler error",
                     status.code().unwrap_or(-1)
@@ -464,6 +460,16 @@ impl End {
             End::Crashed(_, Some(what)) => format!("the compiler {what}"),
         }
     }
+}
+
+/// The signal that ended the compiler: bwrap exits with 128 + the signal of its child.
+fn signal(status: ExitStatus) -> Option<i32> {
+    status.signal().or_else(|| {
+        status
+            .code()
+            .filter(|c| *c > 128 && *c < 160)
+            .map(|c| c - 128)
+    })
 }
 
 fn cpu_limit(wall: Duration) -> Duration {
@@ -693,7 +699,8 @@ fn run(command: &mut Command, limit: Duration, private: &Path, out_dir: &Path) -
             if line.contains("\"artifact\":") && line.contains(&private_text) {
                 announce_early(&line, &private_path, &out_path);
             }
-            if line.contains("has overflowed its stack") {
+            if line.contains("has overflowed its stack") || line.contains("interrupted by SIGSEGV")
+            {
                 crash = Some("overflowed its stack (code nested too deeply?)");
             } else if line.contains("memory allocation of") {
                 crash = Some("ran out of memory (the limit is 6 GiB)");
