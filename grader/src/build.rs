@@ -259,6 +259,11 @@ impl CargoOutcome {
     }
 }
 
+/// At most this many errors per package, of at most this many characters each, are kept
+/// from one cargo run (a test crate's errors of every student together).
+const MAX_KEPT_ERRORS: usize = 2000;
+const MAX_ERROR_CHARS: usize = 4000;
+
 /// At most this many errors, and this many lines, go to a student.
 const MAX_ERRORS: usize = 3;
 const MAX_LINES: usize = 60;
@@ -269,11 +274,14 @@ fn tidy(stage: &Stage, exercise: &Exercise, key: &str, errors: &[&String]) -> St
     let student_src = format!("exercises/{}/src/", exercise.slug);
     let tests = format!("suites/{}/common/", Stage::suite_package(exercise));
     let solo_tests = format!("suites/{}-{key}/common/", Stage::suite_package(exercise));
+    // Absolute paths (a file the student tried to read) say nothing of the stage.
+    let stage_dir = format!("{}/", stage.dir.display());
     let mut text = errors
         .iter()
         .take(MAX_ERRORS)
         .map(|e| {
-            e.replace(&own_src, &student_src)
+            e.replace(&stage_dir, "")
+                .replace(&own_src, &student_src)
                 .replace(&solo_tests, "tests/")
                 .replace(&tests, "tests/")
         })
@@ -392,19 +400,26 @@ fn record(outcome: &mut CargoOutcome, message: &Value) -> Option<(String, PathBu
             }
         }
         Some("compiler-message") if message["message"]["level"] == "error" => {
-            let rendered = message["message"]["rendered"]
+            let mut rendered = message["message"]["rendered"]
                 .as_str()
                 .unwrap_or_default()
                 .to_string();
+            // A flood of errors (a macro can make millions) must not fill the grader's
+            // memory: a student is shown three anyway.
+            if let Some((cut, _)) = rendered.char_indices().nth(MAX_ERROR_CHARS) {
+                rendered.truncate(cut);
+            }
             if package.starts_with("suite-") {
                 let line = batch_line(&message["message"]["spans"]);
-                outcome
-                    .suite_errors
-                    .entry(package)
-                    .or_default()
-                    .push((line, rendered));
+                let errors = outcome.suite_errors.entry(package).or_default();
+                if errors.len() < MAX_KEPT_ERRORS {
+                    errors.push((line, rendered));
+                }
             } else {
-                outcome.errors.entry(package).or_default().push(rendered);
+                let errors = outcome.errors.entry(package).or_default();
+                if errors.len() < MAX_KEPT_ERRORS {
+                    errors.push(rendered);
+                }
             }
         }
         _ => {}

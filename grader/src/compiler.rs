@@ -37,6 +37,10 @@ use serde::{Deserialize, Serialize};
 /// [`Compiler`] settings as JSON.
 pub const MODE_ENV: &str = "GRADER_RUSTC_WRAPPER";
 
+/// Set to a file to measure every confined compiler run (GNU `time`): one line each,
+/// `<package> <peak RSS KiB> <wall s> <user s> <system s>`; for choosing limits.
+pub const STATS_ENV: &str = "GRADER_COMPILE_STATS";
+
 /// The start of every error the wrapper reports in rustc's place.
 pub const GAVE_UP: &str = "the compiler gave up on your code";
 
@@ -52,6 +56,8 @@ const ADDRESS_SPACE: u64 = 6 * 1024 * 1024 * 1024;
 const FILE_SIZE: u64 = 1024 * 1024 * 1024;
 /// Processes and threads of the compiler's user at once.
 const PROCESSES: u64 = 256;
+/// Bytes of the compiler's messages passed on to cargo (an error flood is cut).
+const MAX_STDERR: usize = 64 * 1024 * 1024;
 /// Bytes of private `/tmp` (the linker's scratch) inside bwrap.
 const TMP_SIZE: u64 = 512 * 1024 * 1024;
 
@@ -281,13 +287,19 @@ pub fn wrap() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
     let rustc = args.next().unwrap_or_else(|| "rustc".into());
     let args: Vec<OsString> = args.collect();
+    let Some(invocation) = Invocation::parse(&args) else {
+        // Cargo asking rustc about itself (`-vV`, `--print`): nothing of a student's.
+        return passthrough(&rustc, &args);
+    };
     let settings = std::env::var(MODE_ENV)
         .ok()
         .and_then(|json| serde_json::from_str::<Compiler>(&json).ok());
-    let invocation = Invocation::parse(&args);
-    let (Some(settings), Some(invocation)) = (settings, invocation) else {
-        // Cargo asking rustc about itself (`-vV`, `--print`): nothing of a student's.
-        return passthrough(&rustc, &args);
+    let Some(settings) = settings else {
+        give_up(&format!(
+            "the grader's compiler wrapper got no settings ({MODE_ENV}); this is a problem of \
+             the grading machine, not of your code"
+        ));
+        return ExitCode::FAILURE;
     };
     match confined(&settings, &invocation, &args) {
         Ok(code) => code,
@@ -411,6 +423,7 @@ fn confined(settings: &Compiler, invocation: &Invocation, args: &[OsString]) -> 
         settings.limit
     };
     let end = run(&mut command, limit, private.path(), &invocation.out_dir)?;
+    record_stats(private.path());
     match end {
         End::Exited(status) if status.success() => {
             publish(private.path(), &invocation.out_dir)?;
@@ -422,6 +435,19 @@ fn confined(settings: &Compiler, invocation: &Invocation, args: &[OsString]) -> 
             give_up(&other.why(limit, settings));
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+/// Appends the measurement of the run to the [`STATS_ENV`] file, when asked for.
+fn record_stats(private: &Path) {
+    let Some(file) = std::env::var_os(STATS_ENV) else {
+        return;
+    };
+    let measured = fs::read_to_string(private.join(".stats")).unwrap_or_default();
+    let package = std::env::var("CARGO_PKG_NAME").unwrap_or_default();
+    let line = format!("{package} {}\n", measured.lines().last().unwrap_or("-"));
+    if let Ok(mut out) = fs::OpenOptions::new().create(true).append(true).open(file) {
+        let _ = out.write_all(line.as_bytes());
     }
 }
 
@@ -536,6 +562,10 @@ fn command(
         }
         words.extend(limits.into_iter().map(OsString::from));
         words.push("--".into());
+    }
+    if std::env::var_os(STATS_ENV).is_some() {
+        words.extend(["/usr/bin/time", "-f", "%M %e %U %S", "-o"].map(OsString::from));
+        words.push(private.join(".stats").into());
     }
     words.push(rustc.into());
     words.extend(args.iter().cloned());
@@ -694,8 +724,13 @@ fn run(command: &mut Command, limit: Duration, private: &Path, out_dir: &Path) -
     let reader = std::thread::spawn(move || -> Option<&'static str> {
         let mut crash = None;
         let mut err = std::io::stderr().lock();
+        let mut forwarded = 0usize;
         for line in BufReader::new(stderr).lines() {
             let Ok(line) = line else { break };
+            forwarded += line.len();
+            if forwarded > MAX_STDERR && !line.contains("\"artifact\":") {
+                continue;
+            }
             if line.contains("\"artifact\":") && line.contains(&private_text) {
                 announce_early(&line, &private_path, &out_path);
             }
@@ -763,7 +798,7 @@ fn publish(private: &Path, out_dir: &Path) -> Result<()> {
         let Some(name) = from.file_name() else {
             continue;
         };
-        if name.to_string_lossy().starts_with(".early-") {
+        if name.to_string_lossy().starts_with('.') {
             continue;
         }
         if from.extension().is_some_and(|e| e == "d") {
