@@ -140,7 +140,7 @@ impl Compiler {
     /// The protections compiler runs get, in words, for the report header.
     pub fn protections(&self) -> String {
         let mut list = vec![format!(
-            "compiler: wall-clock limit {} s per crate (more for test crates), killed as a whole",
+            "wall-clock limit {} s per crate (more for a lesson's test crate), killed as a whole",
             self.limit.as_secs()
         )];
         if self.prlimit.is_some() {
