@@ -845,6 +845,18 @@ mod tests {
     }
 
     #[test]
+    fn a_signal_is_read_through_bwrap_s_exit_code() {
+        use std::os::unix::process::ExitStatusExt as _;
+        // Killed directly, and bwrap's exit code 128 + signal of its child.
+        assert_eq!(signal(ExitStatus::from_raw(9)), Some(9));
+        assert_eq!(signal(ExitStatus::from_raw(139 << 8)), Some(11));
+        assert_eq!(signal(ExitStatus::from_raw(152 << 8)), Some(24));
+        // rustc's own exit codes are not signals.
+        assert_eq!(signal(ExitStatus::from_raw(1 << 8)), None);
+        assert_eq!(signal(ExitStatus::from_raw(101 << 8)), None);
+    }
+
+    #[test]
     fn the_output_folder_is_replaced_in_both_spellings() {
         let args: Vec<OsString> = [
             "--crate-name",
