@@ -2,13 +2,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{Cli, Command};
+use crate::compiler::Compiler;
 use crate::course::{Course, Exercise};
 use crate::run::RunOptions;
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Choice, Sandbox};
 
 /// Runs the command line; `Ok(ExitCode::FAILURE)` when a check did not pass.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -21,6 +23,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         sandbox: Sandbox::detect(cli.sandbox)?,
         ..RunOptions::default()
     };
+    if let Some(wrapper) = &cli.wrapper {
+        let compiler = Compiler::detect(
+            wrapper.clone(),
+            &root,
+            Duration::from_secs(cli.compile_limit.max(1)),
+            options.sandbox.uses_bwrap() || cli.sandbox == Choice::Bwrap,
+        )?;
+        crate::compiler::install(compiler);
+    }
     if let Some(jobs) = cli.jobs {
         options.jobs = jobs.max(1);
     }
@@ -74,6 +85,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// Tells on stderr how test processes are confined in this run.
 pub(crate) fn say_protections(options: &RunOptions) {
     eprintln!("Protections: {}.", options.sandbox.protections().join("; "));
+    if let Some(compiler) = crate::compiler::installed() {
+        eprintln!("Compiler: {}.", compiler.protections());
+    }
 }
 
 /// The workspace this grader was built from.

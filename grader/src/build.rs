@@ -81,7 +81,14 @@ pub fn build<'c>(
                 ready(exercise, binary, keys);
             }
         };
-        let outcome = cargo_build(course, stage, &pending, &linked)?;
+        let packages: Vec<String> = pending.iter().map(|e| Stage::suite_package(e)).collect();
+        let students = pending
+            .iter()
+            .filter_map(|e| stage.members.get(&e.slug))
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0);
+        let outcome = cargo_build(course, stage, &packages, students, &linked)?;
         let given = course.exercises.iter().map(stage::given_package);
         if let Some((package, errors)) = given
             .filter_map(|package| outcome.errors.get_key_value(&package))
@@ -101,6 +108,7 @@ pub fn build<'c>(
             .keys
             .iter()
             .filter(|key| outcome.errors.contains_key(key.as_str()))
+            .filter(|key| !gave_up_alone(course, stage, key, &outcome))
             .cloned()
             .collect();
         for key in &split {
@@ -125,27 +133,101 @@ pub fn build<'c>(
                 .filter(|key| outcome.errors_of(stage, exercise, key).is_some())
                 .cloned()
                 .collect();
-            let blamed = if failed.is_empty() {
-                members.clone()
+            let blamed: BTreeMap<String, String> = if failed.is_empty() {
+                culprits(course, stage, exercise)?
             } else {
                 failed
+                    .iter()
+                    .filter_map(|key| Some((key.clone(), outcome.errors_of(stage, exercise, key)?)))
+                    .collect()
             };
-            for key in &blamed {
-                let message = outcome
-                    .errors_of(stage, exercise, key)
-                    .unwrap_or_else(|| outcome.suite_errors(stage, exercise));
+            for (key, message) in &blamed {
                 built
                     .failures
-                    .insert((key.clone(), exercise.slug.clone()), message);
+                    .insert((key.clone(), exercise.slug.clone()), message.clone());
             }
             let keep = members
                 .into_iter()
-                .filter(|k| !blamed.contains(k))
+                .filter(|k| !blamed.contains_key(k))
                 .collect();
             stage::rewrite_suite(stage, exercise, keep)?;
         }
     }
     bail!("the build of {} did not settle", stage.dir.display())
+}
+
+/// What every student of an exercise's test crate is told when it does not build and no
+/// submission is the cause.
+const GRADER_PROBLEM: &str = "the grader could not build this exercise's tests for your \
+    class, and no submission caused it (each student's tests build on their own): a problem \
+    of the grading machine, not of your code. Your instructor can grade again (a smaller \
+    class, or a higher --compile-limit).";
+
+/// Who stops an exercise's test crate from building when no error names a line of its
+/// `batch.rs` (an error the tests only meet when they instantiate a student's generic code,
+/// a compiler limit): each student's tests are built in a crate of their own, in one cargo
+/// run; those whose crate fails are the culprits, each with their own errors only. When
+/// every one builds alone, nobody caused it: every member is told it is the grader's
+/// problem, with nobody's errors.
+fn culprits(
+    course: &Course,
+    stage: &Stage,
+    exercise: &Exercise,
+) -> Result<BTreeMap<String, String>> {
+    let solos = stage::write_solo_suites(stage, exercise)?;
+    let packages: Vec<String> = solos.keys().cloned().collect();
+    let outcome = cargo_build(course, stage, &packages, 1, &|_, _| {});
+    let keys: Vec<String> = solos.values().cloned().collect();
+    stage::remove_solo_suites(stage, exercise, &keys)?;
+    let outcome = outcome?;
+    let mut blamed = BTreeMap::new();
+    for (package, key) in &solos {
+        if outcome.binaries.contains_key(package) {
+            continue;
+        }
+        let own = outcome.errors.get(&stage.crate_package(key, exercise));
+        let errors: Vec<&String> = outcome
+            .suite_errors
+            .get(package)
+            .into_iter()
+            .flatten()
+            .map(|(_, text)| text)
+            .chain(own.into_iter().flatten())
+            .collect();
+        let message = if errors.is_empty() {
+            "the tests of this exercise could not be built with your code (no compiler \
+             message)"
+                .to_string()
+        } else {
+            tidy(stage, exercise, key, &errors)
+        };
+        blamed.insert(key.clone(), message);
+    }
+    if blamed.is_empty() {
+        for key in keys {
+            blamed.insert(key, GRADER_PROBLEM.to_string());
+        }
+    }
+    Ok(blamed)
+}
+
+/// Whether a student's crate failed only because the compiler gave up on it (a limit, a
+/// crash) while it holds a single exercise: building that exercise as a crate of its own
+/// would only hit the same limit again.
+fn gave_up_alone(course: &Course, stage: &Stage, key: &str, outcome: &CargoOutcome) -> bool {
+    let lessons = course
+        .exercises
+        .iter()
+        .filter(|e| {
+            stage
+                .members
+                .get(&e.slug)
+                .is_some_and(|keys| keys.iter().any(|k| k == key))
+                && stage.crate_package(key, e) == key
+        })
+        .count();
+    let errors = outcome.errors.get(key).map_or(&[][..], Vec::as_slice);
+    lessons <= 1 && errors.iter().all(|e| e.contains(crate::compiler::GAVE_UP))
 }
 
 /// What one cargo run said, sorted by package.
@@ -175,23 +257,12 @@ impl CargoOutcome {
         let all: Vec<&String> = own.into_iter().flatten().chain(in_tests).collect();
         (!all.is_empty()).then(|| tidy(stage, exercise, key, &all))
     }
-
-    /// Errors in a test crate that no single student caused.
-    fn suite_errors(&self, stage: &Stage, exercise: &Exercise) -> String {
-        let errors: Vec<&String> = self
-            .suite_errors
-            .get(&Stage::suite_package(exercise))
-            .into_iter()
-            .flatten()
-            .map(|(_, text)| text)
-            .collect();
-        if errors.is_empty() {
-            "the tests of this exercise could not be built (no compiler message)".to_string()
-        } else {
-            tidy(stage, exercise, "", &errors)
-        }
-    }
 }
+
+/// At most this many errors per package, of at most this many characters each, are kept
+/// from one cargo run (a test crate's errors of every student together).
+const MAX_KEPT_ERRORS: usize = 2000;
+const MAX_ERROR_CHARS: usize = 4000;
 
 /// At most this many errors, and this many lines, go to a student.
 const MAX_ERRORS: usize = 3;
@@ -202,10 +273,18 @@ fn tidy(stage: &Stage, exercise: &Exercise, key: &str, errors: &[&String]) -> St
     let own_src = stage.source_dir(key, exercise);
     let student_src = format!("exercises/{}/src/", exercise.slug);
     let tests = format!("suites/{}/common/", Stage::suite_package(exercise));
+    let solo_tests = format!("suites/{}-{key}/common/", Stage::suite_package(exercise));
+    // Absolute paths (a file the student tried to read) say nothing of the stage.
+    let stage_dir = format!("{}/", stage.dir.display());
     let mut text = errors
         .iter()
         .take(MAX_ERRORS)
-        .map(|e| e.replace(&own_src, &student_src).replace(&tests, "tests/"))
+        .map(|e| {
+            e.replace(&stage_dir, "")
+                .replace(&own_src, &student_src)
+                .replace(&solo_tests, "tests/")
+                .replace(&tests, "tests/")
+        })
         .collect::<Vec<_>>()
         .join("\n");
     if errors.len() > MAX_ERRORS {
@@ -231,7 +310,8 @@ fn tidy(stage: &Stage, exercise: &Exercise, key: &str, errors: &[&String]) -> St
 fn cargo_build(
     course: &Course,
     stage: &Stage,
-    pending: &[&Exercise],
+    packages: &[String],
+    students: usize,
     linked: &dyn Fn(&str, &Path),
 ) -> Result<CargoOutcome> {
     let mut command = cargo();
@@ -248,8 +328,11 @@ fn cargo_build(
         .arg(stage.dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target_dir(course))
         .current_dir(&stage.dir);
-    for exercise in pending {
-        command.args(["-p", &Stage::suite_package(exercise)]);
+    for package in packages {
+        command.args(["-p", package]);
+    }
+    if let Some(compiler) = crate::compiler::installed() {
+        compiler.apply(&mut command, students)?;
     }
     let mut child = command
         .stdout(Stdio::piped())
@@ -317,19 +400,26 @@ fn record(outcome: &mut CargoOutcome, message: &Value) -> Option<(String, PathBu
             }
         }
         Some("compiler-message") if message["message"]["level"] == "error" => {
-            let rendered = message["message"]["rendered"]
+            let mut rendered = message["message"]["rendered"]
                 .as_str()
                 .unwrap_or_default()
                 .to_string();
+            // A flood of errors (a macro can make millions) must not fill the grader's
+            // memory: a student is shown three anyway.
+            if let Some((cut, _)) = rendered.char_indices().nth(MAX_ERROR_CHARS) {
+                rendered.truncate(cut);
+            }
             if package.starts_with("suite-") {
                 let line = batch_line(&message["message"]["spans"]);
-                outcome
-                    .suite_errors
-                    .entry(package)
-                    .or_default()
-                    .push((line, rendered));
+                let errors = outcome.suite_errors.entry(package).or_default();
+                if errors.len() < MAX_KEPT_ERRORS {
+                    errors.push((line, rendered));
+                }
             } else {
-                outcome.errors.entry(package).or_default().push(rendered);
+                let errors = outcome.errors.entry(package).or_default();
+                if errors.len() < MAX_KEPT_ERRORS {
+                    errors.push(rendered);
+                }
             }
         }
         _ => {}

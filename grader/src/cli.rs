@@ -33,6 +33,17 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     pub lesson_budget: Option<f64>,
 
+    /// Wall-clock limit, in seconds, of one compiler run on a student's crate (a lesson's
+    /// test crate gets 3 s more per student it holds). CPU time, memory and processes are
+    /// bounded too.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = crate::compiler::DEFAULT_LIMIT.as_secs())]
+    pub compile_limit: u64,
+
+    /// The grader binary, which cargo runs as the compiler wrapper (set by `main`, not a
+    /// flag).
+    #[arg(skip)]
+    pub wrapper: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }

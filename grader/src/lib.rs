@@ -9,6 +9,7 @@ pub mod bless;
 pub mod build;
 pub mod cache;
 pub mod cli;
+pub mod compiler;
 pub mod course;
 pub mod demo;
 pub mod discover;

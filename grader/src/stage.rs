@@ -48,7 +48,7 @@ mod suite;
 use crate::submission::{Sources, Submission};
 use files::{copy, copy_tree, read_toml, sync_tree, write_if_changed, write_toml};
 use manifest::{combined_manifest, lesson_manifest, named, path_dependency};
-use suite::write_suite;
+use suite::{solo_package, write_solo_suite, write_suite};
 
 /// A staged batch: where it is and who is in it.
 #[derive(Debug)]
@@ -194,6 +194,27 @@ pub fn rewrite_suite(stage: &mut Stage, exercise: &Exercise, keys: Vec<String>) 
         stage.members.insert(exercise.slug.clone(), keys);
     }
     write_suite(stage, exercise)
+}
+
+/// Writes a test crate of its own for each student of an exercise's test crate; returns
+/// package -> key. See [`remove_solo_suites`].
+pub fn write_solo_suites(stage: &Stage, exercise: &Exercise) -> Result<BTreeMap<String, String>> {
+    let mut packages = BTreeMap::new();
+    for key in stage.members.get(&exercise.slug).into_iter().flatten() {
+        packages.insert(write_solo_suite(stage, exercise, key)?, key.clone());
+    }
+    Ok(packages)
+}
+
+/// Removes the test crates [`write_solo_suites`] wrote for `keys`.
+pub fn remove_solo_suites(stage: &Stage, exercise: &Exercise, keys: &[String]) -> Result<()> {
+    for key in keys {
+        let dir = stage.dir.join("suites").join(solo_package(exercise, key));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The staged workspace's root: the course's shared package fields, dependencies, lints

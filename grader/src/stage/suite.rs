@@ -18,10 +18,8 @@ const CHECK_CRATE: &str = "timeline-check";
 const GRADING_FEATURE: &str = "grading";
 
 pub(super) fn write_suite(stage: &mut Stage, exercise: &Exercise) -> Result<()> {
-    let suite_dir = stage
-        .dir
-        .join("suites")
-        .join(Stage::suite_package(exercise));
+    let package = Stage::suite_package(exercise);
+    let suite_dir = stage.dir.join("suites").join(&package);
     if suite_dir.exists() {
         fs::remove_dir_all(&suite_dir)?;
     }
@@ -29,6 +27,36 @@ pub(super) fn write_suite(stage: &mut Stage, exercise: &Exercise) -> Result<()> 
         stage.lines.remove(&exercise.slug);
         return Ok(());
     };
+    let lines = write_test_crate(stage, exercise, &package, keys)?;
+    stage.lines.insert(exercise.slug.clone(), lines);
+    Ok(())
+}
+
+/// The test crate of one student alone (`suite-exercise-01-s001`), to find who stops the
+/// batch's test crate from building when no error names a line of it. Returns its package.
+pub(super) fn write_solo_suite(stage: &Stage, exercise: &Exercise, key: &str) -> Result<String> {
+    let package = solo_package(exercise, key);
+    write_test_crate(stage, exercise, &package, &[key.to_string()])?;
+    Ok(package)
+}
+
+/// The package name of a student's test crate of their own.
+pub(super) fn solo_package(exercise: &Exercise, key: &str) -> String {
+    format!("{}-{key}", Stage::suite_package(exercise))
+}
+
+/// Writes test crate `package` holding the tests of `keys`; returns which `batch.rs` line
+/// belongs to which key.
+fn write_test_crate(
+    stage: &Stage,
+    exercise: &Exercise,
+    package: &str,
+    keys: &[String],
+) -> Result<BTreeMap<usize, String>> {
+    let suite_dir = stage.dir.join("suites").join(package);
+    if suite_dir.exists() {
+        fs::remove_dir_all(&suite_dir)?;
+    }
     let pristine = read_toml(&exercise.dir.join("Cargo.toml"))?;
     let mut deps = Table::new();
     for section in ["dependencies", "dev-dependencies"] {
@@ -50,11 +78,10 @@ pub(super) fn write_suite(stage: &mut Stage, exercise: &Exercise) -> Result<()> 
         deps.insert(package, dependency);
     }
     let manifest: Table = toml::from_str(&format!(
-        "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\
+        "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\
          autotests = false\nautobins = false\nautoexamples = false\nautobenches = false\n\
          [lib]\npath = \"lib.rs\"\ntest = false\ndoctest = false\n\
          [[test]]\nname = \"batch\"\npath = \"batch.rs\"\n",
-        Stage::suite_package(exercise)
     ))?;
     let mut manifest = manifest;
     manifest.insert("dependencies".into(), deps.into());
@@ -90,8 +117,7 @@ pub(super) fn write_suite(stage: &mut Stage, exercise: &Exercise) -> Result<()> 
         writeln!(batch, "mod {key} {{ {modules}}}")?;
     }
     fs::write(suite_dir.join("batch.rs"), batch)?;
-    stage.lines.insert(exercise.slug.clone(), lines);
-    Ok(())
+    Ok(lines)
 }
 
 /// `include!` accepts only items: turn inner doc comments into plain comments.

@@ -168,6 +168,43 @@ pub(crate) const ATTACKS: &[Attack] = &[
     zero("ev-proc-pid-mem", &[], &[]),
     zero("ev-crash-late", &["budget"], &[]),
     zero("ev-crash-then-hang", &["budget"], &[]),
+    // The compiler: a lesson that does not fit the tests costs only its author; limits
+    // and crashes of the compiler are the author's verdict; what the compiler can read.
+    solo("cc-renamed-function"),
+    solo("cc-changed-signature"),
+    solo("cc-post-mono-assert"),
+    solo("cc-trait-through-generic"),
+    zero(
+        "cc-const-eval-loop",
+        &["compiler gave up", "still compiling"],
+        &[],
+    ),
+    zero("cc-token-doubling", &["compiler gave up"], &[]),
+    zero("cc-deep-nesting", &["compiler gave up"], &[]),
+    zero("cc-type-recursion", &[], &[]),
+    zero(
+        "cc-indirect-include-solution",
+        &["couldn't read"],
+        &["Reference solution."],
+    ),
+    zero(
+        "cc-indirect-hidden-tests",
+        &["couldn't read"],
+        &["other-name.log"],
+    ),
+    zero(
+        "cc-indirect-host-files",
+        &["couldn't read"],
+        &["root:x:0:0"],
+    ),
+    Attack {
+        name: "cc-indirect-classmates",
+        slug: LESSON_1,
+        expect: Expect::Zero,
+        mention: &["couldn't read"],
+        forbid: &["Reference solution."],
+        solo: true,
+    },
 ];
 
 /// The attacks to grade: all of them, or those named in `GRADER_ADVERSARIAL_ONLY`.
