@@ -235,6 +235,11 @@ impl Cgroup {
         wrapped
     }
 
+    /// Its folders, one per hierarchy (gone once it is dropped).
+    pub fn dirs(&self) -> &[PathBuf] {
+        &self.dirs
+    }
+
     /// What the group has seen so far.
     pub fn usage(&self) -> Usage {
         let memory_dir = &self.dirs[0];
