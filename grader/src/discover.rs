@@ -33,7 +33,7 @@ use tarball::{Kind, Tarball};
 /// Largest source file taken.
 pub const MAX_FILE: u64 = 256 * 1024;
 /// Largest total of source files taken from one submission.
-pub const MAX_TOTAL: u64 = 4 * 1024 * 1024;
+pub const MAX_TOTAL: u64 = 1024 * 1024;
 /// Most archive entries or files looked at in one submission.
 pub const MAX_ENTRIES: usize = 20_000;
 /// Longest path of a file taken (in bytes).

@@ -3,10 +3,15 @@
 //! student of one class graded by the real `grader` binary:
 //!
 //! - `zip-bomb.zip`: 20,000 entries of 256 KiB of zeros each (5 GB unpacked, about 7 MB
-//!   on disk), half under lesson 1's `src/`, half under its `tests/`;
+//!   on disk), half under lesson 1's `src/`, half under its `tests/`, and a `lib.rs` that
+//!   is refused before it is built (`include_str!`), so nothing compiles;
 //! - `tar-bomb.tar.gz`: a GNU long name of 512 MiB of zeros, then 2,000 entries nested
 //!   16,000 folders deep, then one 2 GiB file under `src/` (2.6 GB unpacked, about 3 MB);
-//! - `huge-entry.zip`: one 64 MiB source file under `src/`.
+//! - `huge-entry.zip`: one 64 MiB source file under `src/`;
+//! - 97 more students handing in the zip bomb without its `lib.rs` (hard links to one
+//!   archive), so the class is 100: a lesson without `lib.rs` is not kept, so these cost
+//!   the reading only (keeping 1 MiB of sources each and scanning them takes a debug build
+//!   seconds per student).
 //!
 //! The grader's own peak memory (`VmHWM` of its process, not of its cargo or rustc
 //! children) stays under a fixed bound, grading completes, and each student's feedback
@@ -20,8 +25,11 @@ use std::time::{Duration, Instant};
 
 use flate2::{Compress, Compression, FlushCompress};
 
-/// The most the grader may hold (it reads every archive, one after the other).
-const RSS_BOUND_KIB: u64 = 200 * 1024;
+/// The most the grader may hold: it reads the archives one after the other, and keeps at
+/// most `MAX_TOTAL` (1 MiB) of sources per student.
+const RSS_BOUND_KIB: u64 = 300 * 1024;
+/// Students in the class.
+const STUDENTS: usize = 100;
 /// The whole grading must end within this.
 const LIMIT: Duration = Duration::from_secs(300);
 const LESSON: &str = "exercises/01-tick-file-watch";
@@ -32,9 +40,15 @@ fn archive_bombs_cost_the_grader_nothing_and_the_student_gets_a_note() {
     let work = tempfile::tempdir().unwrap();
     let class = work.path().join("class");
     fs::create_dir(&class).unwrap();
-    zip_bomb(&class.join("zip-bomb.zip"));
+    zip_bomb(&class.join("zip-bomb.zip"), true);
+    let lib_less = work.path().join("lib-less.zip");
+    zip_bomb(&lib_less, false);
     tar_bomb(&class.join("tar-bomb.tar.gz"));
     huge_entry(&class.join("huge-entry.zip"));
+    for index in 3..STUDENTS {
+        let copy = class.join(format!("zip-bomb-{index}.zip"));
+        fs::hard_link(&lib_less, copy).unwrap();
+    }
 
     let out = work.path().join("out");
     let (status, peak_kib, log) = grade_measured(&class, &out, work.path());
@@ -48,10 +62,14 @@ fn archive_bombs_cost_the_grader_nothing_and_the_student_gets_a_note() {
     eprintln!("the grader's peak memory: {} MiB", peak_kib / 1024);
 
     let feedback = |id: &str| fs::read_to_string(out.join(format!("feedback/{id}.md"))).unwrap();
+    assert_eq!(
+        fs::read_dir(out.join("feedback")).unwrap().count(),
+        STUDENTS
+    );
     let zip = feedback("zip-bomb");
     for words in [
-        "over the 4096 KiB total for a submission",
-        "and 19965 more",
+        "over the 1024 KiB total for a submission",
+        "and 19976 more",
         "tests/f0.rs (added",
     ] {
         assert!(
@@ -129,8 +147,9 @@ fn vm_hwm(status: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// 20,000 entries of 256 KiB of zeros, compressed once and copied raw.
-fn zip_bomb(path: &Path) {
+/// 20,000 entries of 256 KiB of zeros, compressed once and copied raw; `lib` adds a
+/// `lib.rs`.
+fn zip_bomb(path: &Path, lib: bool) {
     let template_path = path.with_extension("template");
     let mut template = zip::ZipWriter::new(fs::File::create(&template_path).unwrap());
     let options = zip::write::SimpleFileOptions::default()
@@ -140,6 +159,13 @@ fn zip_bomb(path: &Path) {
     template.finish().unwrap();
     let mut source = zip::ZipArchive::new(fs::File::open(&template_path).unwrap()).unwrap();
     let mut zip = zip::ZipWriter::new(fs::File::create(path).unwrap());
+    // A lib.rs, so the sources are kept; one the grader refuses to build (nothing compiles).
+    if lib {
+        zip.start_file(format!("{LESSON}/src/lib.rs"), options)
+            .unwrap();
+        zip.write_all(b"pub const X: &str = include_str!(\"lib.rs\");\n")
+            .unwrap();
+    }
     for index in 0..20_000 {
         let name = if index % 2 == 0 {
             format!("{LESSON}/src/bomb/f{index}.rs")
