@@ -7,7 +7,7 @@
 //! writer's group). The kernel's OOM killer ends a process of the group when the group
 //! reaches its bound; nothing outside the group is touched.
 //!
-//! Each grader run makes a parent group of its own (`grader-<pid>`) in every hierarchy it
+//! Each grader run makes a parent group of its own (`grader-<pid>-<n>`) in every hierarchy it
 //! uses (cgroup v1 `memory` and `pids`, or one cgroup v2 hierarchy with both controllers),
 //! and one child per test process under it. The test process joins its group before it
 //! execs anything (a tiny `sh` writes its own pid into `cgroup.procs`, then execs the
@@ -104,7 +104,10 @@ impl Cgroups {
         let mounts = fs::read_to_string("/proc/self/mounts")
             .map_err(|e| format!("cannot read /proc/self/mounts: {e}"))?;
         let ram = total_memory().ok_or("cannot read MemTotal from /proc/meminfo")?;
-        let name = format!("grader-{}", std::process::id());
+        // Unique per detection: a process may detect more than once (tests do, in parallel).
+        static DETECTED: AtomicUsize = AtomicUsize::new(0);
+        let nth = DETECTED.fetch_add(1, Ordering::Relaxed);
+        let name = format!("grader-{}-{nth}", std::process::id());
         let mut why = Vec::new();
         for (version, roots) in [
             (Version::V2, v2_roots(&mounts)),
@@ -350,7 +353,10 @@ fn remove_stale(root: &Path) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix("grader-") else {
+        let Some(pid) = name
+            .strip_prefix("grader-")
+            .and_then(|rest| rest.split('-').next())
+        else {
             continue;
         };
         if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
@@ -397,4 +403,70 @@ fn members(dir: &Path) -> Vec<i32> {
     fs::read_to_string(dir.join("cgroup.procs"))
         .map(|text| text.lines().filter_map(|l| l.trim().parse().ok()).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MOUNTS: &str = "\
+tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0
+cgroup /sys/fs/cgroup/cpu cgroup rw,relatime,cpu 0 0
+cgroup /sys/fs/cgroup/memory cgroup rw,relatime,memory 0 0
+cgroup /sys/fs/cgroup/pids cgroup rw,relatime,pids 0 0
+cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0
+";
+
+    #[test]
+    fn finds_the_v1_memory_and_pids_hierarchies() {
+        assert_eq!(
+            v1_roots(MOUNTS),
+            Some(vec![
+                PathBuf::from("/sys/fs/cgroup/memory"),
+                PathBuf::from("/sys/fs/cgroup/pids")
+            ])
+        );
+        let read_only = MOUNTS.replace("rw,relatime,pids", "ro,relatime,pids");
+        assert_eq!(v1_roots(&read_only), None);
+    }
+
+    #[test]
+    fn reads_oom_kills_from_either_version() {
+        let v1 = "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n";
+        let v2 = "low 0\nhigh 0\nmax 12\noom 2\noom_kill 2\noom_group_kill 0\n";
+        assert_eq!(field(v1, "oom_kill"), Some(3));
+        assert_eq!(field(v2, "oom_kill"), Some(2));
+        assert_eq!(field(v2, "missing"), None);
+    }
+
+    #[test]
+    fn a_test_gets_its_share_of_the_machine_within_floor_and_ceiling() {
+        let cgroups = |ram: u64| Cgroups {
+            version: Version::V1,
+            parents: Vec::new(),
+            sh: PathBuf::from("sh"),
+            ram,
+            next: AtomicUsize::new(0),
+        };
+        let gib = 1024 * 1024 * 1024;
+        assert_eq!(cgroups(8 * gib).memory_per_test(16), gib / 2);
+        assert_eq!(cgroups(24 * gib).memory_per_test(16), MEMORY_CEILING);
+        assert_eq!(cgroups(2 * gib).memory_per_test(64), MEMORY_FLOOR);
+        assert_eq!(cgroups(8 * gib).memory_per_test(0), MEMORY_CEILING);
+    }
+
+    #[test]
+    fn a_group_left_behind_by_a_dead_run_is_removed() {
+        let root = tempfile::tempdir().unwrap();
+        // No process has pid 0x7fffffff; this process is alive.
+        let stale = root.path().join("grader-2147483647-0");
+        let alive = root.path().join(format!("grader-{}-0", std::process::id()));
+        let other = root.path().join("not-ours");
+        for dir in [&stale, &alive, &other] {
+            fs::create_dir(dir).unwrap();
+        }
+        remove_stale(root.path());
+        assert!(!stale.exists());
+        assert!(alive.exists() && other.exists());
+    }
 }
