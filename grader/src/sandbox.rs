@@ -164,9 +164,21 @@ impl Sandbox {
         match &self.cgroups {
             Some(cgroups) => list.push(cgroups.describe()),
             None => list.push(format!(
-                "no cgroups ({}): each process at most {} MiB, {PROCESSES_UNGROUPED} processes{}",
+                "no cgroups ({}): only per-process bounds{}{}{}",
                 self.without_cgroups.as_deref().unwrap_or("-"),
-                ADDRESS_SPACE_UNGROUPED >> 20,
+                if self.prlimit.is_some() {
+                    format!(
+                        ", {} MiB of address space each",
+                        ADDRESS_SPACE_UNGROUPED >> 20
+                    )
+                } else {
+                    String::new()
+                },
+                if self.setpriv.is_some() {
+                    format!(", {PROCESSES_UNGROUPED} processes")
+                } else {
+                    String::new()
+                },
                 if self.bwrap.is_some() || self.unshare.is_some() {
                     ", 64 MiB of files"
                 } else {
