@@ -1,7 +1,8 @@
 //! ATTACK: rs-fill-from-children (bounded). 24 child processes each write one 48 MiB file
 //! (under the per-file size limit) into `/dev/shm`, `/tmp` or the working folder, whichever
-//! takes it, and stay alive 20 s: about 1.1 GiB for the test, from processes each far under
-//! every per-process limit. Children are named `grader-adversarial-marker-rs-fill-from-children`
+//! takes it, hold it 4 s and remove it (nothing else would clean `/dev/shm` where it is the
+//! host's), then stay alive 20 s: about 1.1 GiB at once for the test, from processes each
+//! far under every per-process limit. Children are named `grader-adversarial-marker-rs-fill-from-children`
 //! ($0 of `sh -c`), files `grader-adversarial-rs-fill-from-children-*`. Must score 0 (the
 //! code is the stub): the test's tree and its files share one bound.
 
@@ -16,7 +17,7 @@ const CHILDREN: usize = 24;
 const SCRIPT: &str = "for d in /dev/shm /tmp \"$TMPDIR\" .; do \
     f=\"$d/grader-adversarial-rs-fill-from-children-$1.bin\"; \
     if { echo 'GRADER-ADVERSARIAL-MARKER rs-fill-from-children'; head -c 50331648 /dev/zero; } > \"$f\" 2>/dev/null; \
-    then echo \"$d\"; sleep 20; exit 0; fi; rm -f \"$f\"; done; echo none";
+    then echo \"$d\"; sleep 4; rm -f \"$f\"; sleep 20; exit 0; fi; rm -f \"$f\"; done; echo none";
 
 fn hog() {
     let start = Instant::now();

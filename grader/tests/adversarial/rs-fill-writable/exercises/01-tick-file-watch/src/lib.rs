@@ -1,8 +1,9 @@
 //! ATTACK: rs-fill-writable (bounded). Fills every place a test might write, in files of
-//! 48 MiB (under the per-file size limit), 512 MiB per place at most, 8 s in all: `/`,
+//! 48 MiB (under the per-file size limit), 400 MiB per place at most, 8 s in all: `/`,
 //! `/dev/shm`, `/tmp`, `$TMPDIR` and the working folder (the scratch folder without bwrap):
-//! 2.5 GiB at most, files named `grader-adversarial-rs-fill-writable-*`. On a tmpfs each
-//! byte is memory. Must score 0 (the code is the stub): the places are read-only or capped,
+//! 2 GiB at most, files named `grader-adversarial-rs-fill-writable-*`. On a tmpfs each
+//! byte is memory. Once it has said what it wrote, it removes its files from `/` and
+//! `/dev/shm` (nothing else would clean them where they are the host's). Must score 0 (the code is the stub): the places are read-only or capped,
 //! and what is written counts against the test's own memory bound.
 
 use std::io::Write as _;
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 use timeline::say;
 
 const FILE: usize = 48 << 20;
-const PER_PLACE: usize = 512 << 20;
+const PER_PLACE: usize = 400 << 20;
 const BLOCK: usize = 4 << 20;
 
 fn fill(dir: &Path, place: usize, start: Instant) -> (usize, Option<String>) {
@@ -58,6 +59,12 @@ fn hog() {
         );
     }
     say!("GRADER-ADVERSARIAL-MARKER rs-fill-writable: {} MiB in all", total >> 20);
+    for (number, place) in places.iter().enumerate().take(2) {
+        for index in 0..PER_PLACE / FILE + 1 {
+            let name = format!("grader-adversarial-rs-fill-writable-{number}-{index}.bin");
+            let _ = std::fs::remove_file(place.join(name));
+        }
+    }
 }
 
 fn attack() {
