@@ -3,30 +3,43 @@
 //! Each entry of the folder is one student, named after the entry: a folder (a clone of
 //! the student's workspace, or just its `exercises/`), a `.zip`, or a `.tar.gz`/`.tgz`.
 //! Only regular files named `<slug>/src/**/*.rs` under a known exercise are taken, with
-//! size caps. Links are never followed, archives are read in memory and never extracted,
-//! and a path with `..` or a root is refused. Anything else a student put in an exercise
+//! size caps. Links are never followed, archives are streamed and never extracted, and a
+//! path with `..` or a root is refused. Nothing is read before its path says it could be
+//! graded: a source file is read up to [`MAX_FILE`], and only while the submission's
+//! [`MAX_TOTAL`] lasts; any other file of an exercise is only compared with the course's
+//! copy as it is read; everything else is skipped unread. So what the grader holds does not
+//! grow with what an archive unpacks to (a zip of 20,000 zero-filled entries, a gzip bomb),
+//! and what was left out is a note in the student's feedback. Anything else a student put in an exercise
 //! folder (tests, manifests, build scripts, snapshots) is listed in their feedback as
 //! ignored, unless it is identical to the course's own copy. The same goes for the
 //! exercise's given files (`src/devices.rs`...): they are the course's code, so a
 //! submission always gets the course's copy of them, and a student whose copy differs is
 //! told that their changes are ignored.
 
+mod tarball;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Read;
+use std::io::{self, Read};
+use std::os::unix::ffi::OsStringExt;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
 use crate::course::Course;
 use crate::submission::{Sources, Submission};
+use tarball::{Kind, Tarball};
 
 /// Largest source file taken.
 pub const MAX_FILE: u64 = 256 * 1024;
 /// Largest total of source files taken from one submission.
-pub const MAX_TOTAL: u64 = 4 * 1024 * 1024;
+pub const MAX_TOTAL: u64 = 1024 * 1024;
 /// Most archive entries or files looked at in one submission.
 pub const MAX_ENTRIES: usize = 20_000;
+/// Longest path of a file taken (in bytes).
+pub const MAX_PATH: usize = 1024;
+/// Most ignored files listed by name in a student's feedback (the rest are counted).
+const MAX_LISTED: usize = 20;
 
 /// Folders never looked into.
 const SKIPPED_DIRS: [&str; 4] = ["target", ".git", "node_modules", ".idea"];
@@ -79,40 +92,186 @@ pub fn discover(course: &Course, folder: &Path) -> Result<Class> {
 
 fn read_entry(course: &Course, path: &Path, name: &str) -> Result<Option<Submission>> {
     let metadata = fs::symlink_metadata(path)?;
-    let (id, files) = if metadata.is_dir() {
-        (name.to_string(), walk_folder(path)?)
+    let mut intake = Intake::new(course);
+    let id = if metadata.is_dir() {
+        walk_folder(path, &mut intake)?;
+        name.to_string()
     } else if !metadata.is_file() {
         return Ok(None);
     } else if let Some(id) = name.strip_suffix(".zip") {
-        (
-            id.to_string(),
-            read_zip(path).context("unreadable .zip archive")?,
-        )
+        read_zip(path, &mut intake).context("unreadable .zip archive")?;
+        id.to_string()
     } else if let Some(id) = name
         .strip_suffix(".tar.gz")
         .or_else(|| name.strip_suffix(".tgz"))
     {
-        (
-            id.to_string(),
-            read_tar_gz(path).context("unreadable .tar.gz archive")?,
-        )
+        read_tar_gz(path, &mut intake).context("unreadable .tar.gz archive")?;
+        id.to_string()
     } else {
         return Ok(None);
     };
-    Ok(Some(sort_files(course, id, files)))
+    let (files, notes) = intake.finish();
+    let mut submission = sort_files(course, id, files);
+    submission.notes.splice(0..0, notes);
+    Ok(Some(submission))
 }
 
-/// One file found in a submission.
+/// What was kept of one file of a submission: only what grading could use.
 #[derive(Debug)]
 enum Found {
-    /// A regular file's contents (or `None` when it was too big to read).
-    File(Option<Vec<u8>>),
+    /// A source file (`src/**/*.rs`): its contents.
+    Source(Vec<u8>),
+    /// A source file larger than [`MAX_FILE`]: not read.
+    TooBig,
+    /// A source file met once the submission's [`MAX_TOTAL`] was used up: not kept.
+    OverTotal,
+    /// Any other file of an exercise: whether it is the course's own copy (compared as it
+    /// is read, never held).
+    Other {
+        /// Byte for byte the course's file at the same place.
+        same: bool,
+    },
     /// A symbolic or hard link, a device: never followed.
     NotAFile,
 }
 
-fn walk_folder(root: &Path) -> Result<Vec<(PathBuf, Found)>> {
-    let mut found = Vec::new();
+/// One submission being read: which files to read and how much, within its caps.
+struct Intake<'a> {
+    course: &'a Course,
+    slugs: BTreeSet<&'a str>,
+    found: Vec<(PathBuf, Found)>,
+    /// Bytes of source kept so far.
+    kept: u64,
+    /// Entries (files and folders) looked at.
+    looked: usize,
+    /// Entries whose path was longer than [`MAX_PATH`].
+    long_paths: usize,
+    /// Why reading stopped before the end, if it did.
+    stopped: Option<String>,
+}
+
+/// What a file of an exercise is read for.
+enum Want {
+    /// A source file: its contents are kept.
+    Source,
+    /// Another file: compared with the course's file at this path.
+    Compare(PathBuf),
+}
+
+impl<'a> Intake<'a> {
+    fn new(course: &'a Course) -> Self {
+        Intake {
+            course,
+            slugs: course.exercises.iter().map(|e| e.slug.as_str()).collect(),
+            found: Vec::new(),
+            kept: 0,
+            looked: 0,
+            long_paths: 0,
+            stopped: None,
+        }
+    }
+
+    /// Counts one more entry; `false` once [`MAX_ENTRIES`] have been looked at.
+    fn look(&mut self) -> bool {
+        if self.looked >= MAX_ENTRIES {
+            self.stopped
+                .get_or_insert_with(|| format!("it holds more than {MAX_ENTRIES} entries"));
+            return false;
+        }
+        self.looked += 1;
+        true
+    }
+
+    /// The path to keep for an entry, when it could matter to grading.
+    fn wanted(&mut self, raw: &Path) -> Option<(PathBuf, Want)> {
+        if raw.as_os_str().len() > MAX_PATH {
+            self.long_paths += 1;
+            return None;
+        }
+        let path = safe_path(raw)?;
+        let (slug, _, rest) = locate(&self.slugs, &path)?;
+        let want = match source_path(&rest) {
+            Some(_) => Want::Source,
+            None => {
+                let exercise = self.course.exercises.iter().find(|e| e.slug == slug)?;
+                Want::Compare(exercise.dir.join(&rest))
+            }
+        };
+        Some((path, want))
+    }
+
+    /// Takes one entry at `raw`: a regular file of `size` bytes (by its header) read from
+    /// `data` as far as needed, or not a file.
+    fn take(&mut self, raw: &Path, file: Option<(u64, &mut dyn Read)>) -> Result<()> {
+        let Some((path, want)) = self.wanted(raw) else {
+            return Ok(());
+        };
+        let found = match (file, want) {
+            (None, _) => Found::NotAFile,
+            (Some((size, _)), Want::Source) if size > MAX_FILE => Found::TooBig,
+            (Some(_), Want::Source) if self.kept >= MAX_TOTAL => Found::OverTotal,
+            (Some((_, data)), Want::Source) => match read_capped(data)? {
+                None => Found::TooBig,
+                Some(bytes) if self.kept + bytes.len() as u64 > MAX_TOTAL => Found::OverTotal,
+                Some(bytes) => {
+                    self.kept += bytes.len() as u64;
+                    Found::Source(bytes)
+                }
+            },
+            (Some((size, data)), Want::Compare(course_file)) => Found::Other {
+                same: same_as(data, size, &course_file)?,
+            },
+        };
+        self.found.push((path, found));
+        Ok(())
+    }
+
+    /// The files found and the notes on what was not looked at.
+    fn finish(self) -> (Vec<(PathBuf, Found)>, Vec<String>) {
+        let mut notes = Vec::new();
+        if let Some(why) = self.stopped {
+            notes.push(format!(
+                "Reading your submission stopped early: {why}; files after that point were \
+                 not looked at (hand in only your exercises' folders, without target/)"
+            ));
+        }
+        if self.long_paths > 0 {
+            notes.push(format!(
+                "Ignored: {} file(s) whose path is longer than {MAX_PATH} bytes",
+                self.long_paths
+            ));
+        }
+        (self.found, notes)
+    }
+}
+
+/// `rest` (a path inside an exercise) as a path relative to `src/`, if it is a source file.
+fn source_path(rest: &Path) -> Option<&Path> {
+    rest.strip_prefix("src")
+        .ok()
+        .filter(|r| r.extension().is_some_and(|e| e == "rs"))
+}
+
+/// Whether `data` (claiming `size` bytes) is byte for byte the course's `file`; reads no
+/// more than the course's file holds, plus one byte.
+fn same_as(data: &mut dyn Read, size: u64, file: &Path) -> Result<bool> {
+    let Ok(mut course) = fs::File::open(file) else {
+        return Ok(false);
+    };
+    let length = course.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+    if !course.metadata().is_ok_and(|m| m.is_file()) || length != size {
+        return Ok(false);
+    }
+    let mut theirs = Vec::new();
+    data.take(length + 1).read_to_end(&mut theirs)?;
+    let mut ours = Vec::new();
+    course
+        .read_to_end(&mut ours)
+        .with_context(|| format!("cannot read the course's {}", file.display()))?;
+    Ok(theirs == ours)
+}
+
+fn walk_folder(root: &Path, intake: &mut Intake<'_>) -> Result<()> {
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()
@@ -120,75 +279,77 @@ fn walk_folder(root: &Path) -> Result<Vec<(PathBuf, Found)>> {
             !(e.file_type().is_dir()
                 && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
         });
-    for entry in walker.take(MAX_ENTRIES) {
+    for entry in walker {
         let entry = entry?;
-        let relative = entry.path().strip_prefix(root)?.to_path_buf();
+        if !intake.look() {
+            break;
+        }
+        let relative = entry.path().strip_prefix(root)?;
         if entry.file_type().is_dir() {
             continue;
         }
-        let content = if entry.file_type().is_file() {
+        if entry.file_type().is_file() {
             let size = entry.metadata()?.len();
-            Found::File(
-                (size <= MAX_FILE)
-                    .then(|| fs::read(entry.path()))
-                    .transpose()?,
-            )
+            let mut file = fs::File::open(entry.path())
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            intake.take(relative, Some((size, &mut file)))?;
         } else {
-            Found::NotAFile
-        };
-        found.push((relative, content));
+            intake.take(relative, None)?;
+        }
     }
-    Ok(found)
+    Ok(())
 }
 
-fn read_zip(path: &Path) -> Result<Vec<(PathBuf, Found)>> {
+fn read_zip(path: &Path, intake: &mut Intake<'_>) -> Result<()> {
     let file = fs::File::open(path)?;
     let mut archive = zip::ZipArchive::new(file)?;
-    let mut found = Vec::new();
-    for index in 0..archive.len().min(MAX_ENTRIES) {
+    for index in 0..archive.len() {
+        if !intake.look() {
+            break;
+        }
         let mut entry = archive.by_index(index)?;
         if entry.is_dir() {
             continue;
         }
-        let name = entry.name()?.into_owned();
-        let Some(relative) = safe_path(Path::new(&name)) else {
-            continue;
-        };
-        let content = if entry.is_symlink() || !entry.is_file() {
-            Found::NotAFile
+        let name = PathBuf::from(entry.name()?.into_owned());
+        if entry.is_symlink() || !entry.is_file() {
+            intake.take(&name, None)?;
         } else {
-            Found::File(read_capped(&mut entry)?)
-        };
-        found.push((relative, content));
+            let size = entry.size();
+            intake.take(&name, Some((size, &mut entry)))?;
+        }
     }
-    Ok(found)
+    Ok(())
 }
 
-fn read_tar_gz(path: &Path) -> Result<Vec<(PathBuf, Found)>> {
+fn read_tar_gz(path: &Path, intake: &mut Intake<'_>) -> Result<()> {
     let file = fs::File::open(path)?;
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let mut found = Vec::new();
-    for entry in archive.entries()?.take(MAX_ENTRIES) {
-        let mut entry = entry?;
-        let kind = entry.header().entry_type();
-        if kind.is_dir() {
-            continue;
+    let mut archive = Tarball::new(flate2::read::GzDecoder::new(io::BufReader::new(file)));
+    while let Some(entry) = archive.next_entry()? {
+        if !intake.look() {
+            break;
         }
-        let Some(relative) = safe_path(&entry.path()?) else {
+        let Some(name) = entry.path else {
+            intake.long_paths += 1;
             continue;
         };
-        let content = if kind.is_file() {
-            Found::File(read_capped(&mut entry)?)
-        } else {
-            Found::NotAFile
-        };
-        found.push((relative, content));
+        let name = PathBuf::from(std::ffi::OsString::from_vec(name));
+        match entry.kind {
+            Kind::Dir => {}
+            Kind::File => intake.take(&name, Some((entry.size, &mut archive)))?,
+            Kind::Other => intake.take(&name, None)?,
+        }
     }
-    Ok(found)
+    if archive.stopped {
+        intake.stopped.get_or_insert_with(|| {
+            format!("it unpacks to more than {} MiB", tarball::MAX_SCANNED >> 20)
+        });
+    }
+    Ok(())
 }
 
 /// Reads at most [`MAX_FILE`] bytes; `None` if there was more.
-fn read_capped(reader: &mut impl Read) -> Result<Option<Vec<u8>>> {
+fn read_capped(reader: &mut dyn Read) -> Result<Option<Vec<u8>>> {
     let mut bytes = Vec::new();
     reader.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= MAX_FILE).then_some(bytes))
@@ -248,10 +409,7 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
             .iter()
             .find(|e| e.slug == slug)
             .expect("known slug");
-        let in_src = rest
-            .strip_prefix("src")
-            .ok()
-            .filter(|r| r.extension().is_some_and(|e| e == "rs"));
+        let in_src = source_path(&rest);
         if let Some(file) = in_src.and_then(|relative| {
             exercise
                 .manifest
@@ -262,7 +420,7 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
             // Given by the course: the course's copy is put in below, whatever this is.
             let pristine = fs::read(exercise.given_file(file)).ok();
             let same =
-                matches!((&content, &pristine), (Found::File(Some(bytes)), Some(p)) if bytes == p);
+                matches!((&content, &pristine), (Found::Source(bytes), Some(p)) if bytes == p);
             if !same {
                 given_notes.push(format!(
                     "{} is given by the course: your changes to it are ignored",
@@ -272,9 +430,7 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
             continue;
         }
         match (in_src, content) {
-            (Some(relative), Found::File(Some(bytes)))
-                if total + bytes.len() as u64 <= MAX_TOTAL =>
-            {
+            (Some(relative), Found::Source(bytes)) if total + bytes.len() as u64 <= MAX_TOTAL => {
                 total += bytes.len() as u64;
                 submission
                     .exercises
@@ -283,12 +439,12 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
                     .files
                     .insert(relative.to_path_buf(), bytes);
             }
-            (Some(_), Found::File(Some(_))) => ignored.push(format!(
+            (Some(_), Found::Source(_) | Found::OverTotal) => ignored.push(format!(
                 "{} (over the {} KiB total for a submission)",
                 shown.display(),
                 MAX_TOTAL / 1024
             )),
-            (Some(_), Found::File(None)) => ignored.push(format!(
+            (Some(_), Found::TooBig) => ignored.push(format!(
                 "{} (larger than {} KiB)",
                 shown.display(),
                 MAX_FILE / 1024
@@ -297,20 +453,18 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
                 "{} (a link or special file: only regular files are taken)",
                 shown.display()
             )),
-            (None, Found::File(bytes)) => {
-                let pristine = fs::read(exercise.dir.join(&rest)).ok();
-                if bytes.is_none() || bytes != pristine {
-                    ignored.push(format!(
-                        "{} ({} the course's copy is used: only src/**/*.rs is graded)",
-                        shown.display(),
-                        if pristine.is_some() {
-                            "changed;"
-                        } else {
-                            "added;"
-                        }
-                    ));
+            (_, Found::Other { same: true }) => {}
+            (_, Found::Other { same: false }) => ignored.push(format!(
+                "{} ({} the course's copy is used: only src/**/*.rs is graded)",
+                shown.display(),
+                if exercise.dir.join(&rest).is_file() {
+                    "changed;"
+                } else {
+                    "added;"
                 }
-            }
+            )),
+            // Read as what they are not: cannot happen (the path decides both).
+            (None, Found::Source(_) | Found::TooBig | Found::OverTotal) => {}
         }
     }
     for (slug, sources) in &submission.exercises {
@@ -337,6 +491,11 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
         }
     }
     if !ignored.is_empty() {
+        let more = ignored.len().saturating_sub(MAX_LISTED);
+        ignored.truncate(MAX_LISTED);
+        if more > 0 {
+            ignored.push(format!("and {more} more"));
+        }
         submission
             .notes
             .push(format!("Ignored: {}", ignored.join("; ")));
@@ -376,7 +535,7 @@ mod tests {
         let src = |file: &str| PathBuf::from(format!("exercises/{}/src/{file}", exercise.slug));
         let lib = fs::read(exercise.solution(root)).unwrap();
         let read = |given_copy: Option<Found>| {
-            let mut files = vec![(src("lib.rs"), Found::File(Some(lib.clone())))];
+            let mut files = vec![(src("lib.rs"), Found::Source(lib.clone()))];
             files.extend(given_copy.map(|copy| (src(given), copy)));
             sort_files(&course, "student".into(), files)
         };
@@ -386,9 +545,9 @@ mod tests {
         );
         for (copy, noted) in [
             (None, false),
-            (Some(Found::File(Some(pristine.clone()))), false),
-            (Some(Found::File(Some(b"// mine\n".to_vec()))), true),
-            (Some(Found::File(None)), true),
+            (Some(Found::Source(pristine.clone())), false),
+            (Some(Found::Source(b"// mine\n".to_vec())), true),
+            (Some(Found::TooBig), true),
             (Some(Found::NotAFile), true),
         ] {
             let submission = read(copy);

@@ -407,13 +407,24 @@ fn run_tests(
     ]);
     let env = [(EVIDENCE_ENV, "1"), ("RUST_BACKTRACE", "0")];
     let cpu = options.test_limit * 2 + Duration::from_secs(5);
+    // One bound on the memory and processes of the test's whole tree, where available.
+    let cgroup = options.sandbox.cgroup(options.jobs)?;
     let command = options
         .sandbox
         .command(process.binary, &args, &env, &scratch, cpu, process.slot);
+    let command = match &cgroup {
+        Some(group) => group.wrap(command),
+        None => command,
+    };
     let (secret, nonce) = (random_hex(32)?, random_hex(16)?);
     // The harness takes this line before `main` (timeline-check's constructor).
     let input = format!("{secret} {nonce}\n");
-    let finished = process::run_with_input(command, limit, options.output_cap, input.as_bytes())?;
+    let mut finished =
+        process::run_with_input(command, limit, options.output_cap, input.as_bytes())?;
+    // Dropping the group kills what is left in it; first, whether its bound ended the test.
+    if let Some(note) = cgroup.and_then(|group| group.usage().note()) {
+        finished.stderr.push_str(&format!("\n{note}"));
+    }
     let mut ran = Ran {
         evidence: BTreeMap::new(),
         tampered: Vec::new(),

@@ -12,17 +12,25 @@
 //!    nothing else of the host, a size-capped private `/tmp` as the only writable place,
 //!    no `/proc`, a cleared environment;
 //! 4. without bwrap, as root: `unshare` for no network and an own PID space (escaped
-//!    children die with the test and others' processes are out of reach).
+//!    children die with the test and others' processes are out of reach);
+//! 5. as root, a control group per test process (see [`cgroup`]): one bound on the memory
+//!    and the process count of the test's whole tree, its tmpfs files included. Without it,
+//!    a lower process limit and a smaller address space per process keep a (looser) bound.
 //!
 //! Whatever is missing, the grader still runs (its own process group, wall-clock limit
 //! and output caps always apply) and the report says which protections were in force.
 
+pub mod cgroup;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
+
+use cgroup::{Cgroup, Cgroups};
 
 /// The unprivileged user bwrap is probed as.
 const NOBODY: u32 = 65534;
@@ -44,11 +52,17 @@ pub fn test_uid(slot: usize) -> u32 {
 /// Bytes of private `/tmp` a test process gets inside bwrap.
 const TMP_SIZE: u64 = 64 * 1024 * 1024;
 
-/// Resource limits of a test process.
+/// Resource limits of a test process. Where a control group bounds the test as a whole,
+/// a process may use more of it; without one, these are all that bound a test's tree.
 const ADDRESS_SPACE: u64 = 4 * 1024 * 1024 * 1024;
+const ADDRESS_SPACE_UNGROUPED: u64 = 2 * 1024 * 1024 * 1024;
 const FILE_SIZE: u64 = 64 * 1024 * 1024;
-const PROCESSES: u64 = 512;
+const PROCESSES: u64 = cgroup::TASKS;
+const PROCESSES_UNGROUPED: u64 = 128;
 const OPEN_FILES: u64 = 256;
+
+/// Set to `off` to grade without control groups (the fallback, e.g. to test it).
+pub const CGROUPS_ENV: &str = "GRADER_CGROUPS";
 
 /// What the user asked for (`--sandbox`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -71,6 +85,10 @@ pub struct Sandbox {
     prlimit: Option<PathBuf>,
     /// Why bwrap is not used, when it is not.
     without_bwrap: Option<String>,
+    /// This run's control groups (shared by every clone; removed when the last goes).
+    cgroups: Option<Arc<Cgroups>>,
+    /// Why there are no control groups, when there are none.
+    without_cgroups: Option<String>,
 }
 
 impl Sandbox {
@@ -95,6 +113,10 @@ impl Sandbox {
             (None, true, Some(path)) if probe_unshare(&path) => Some(path),
             _ => None,
         };
+        let (cgroups, without_cgroups) = match detect_cgroups(root) {
+            Ok(cgroups) => (Some(Arc::new(cgroups)), None),
+            Err(why) => (None, Some(why)),
+        };
         if choice == Choice::Bwrap && bwrap.is_none() {
             bail!(
                 "--sandbox bwrap was asked for, but {}",
@@ -107,6 +129,8 @@ impl Sandbox {
             setpriv,
             prlimit,
             without_bwrap,
+            cgroups,
+            without_cgroups,
         })
     }
 
@@ -128,7 +152,7 @@ impl Sandbox {
         }
         match &self.bwrap {
             Some(_) => list.push(
-                "bwrap: no network, own PID space, read-only system, no host files, private size-capped /tmp"
+                "bwrap: no network, own PID space, read-only system, no host files, read-only / and /dev, private size-capped /tmp (64 MiB)"
                     .to_string(),
             ),
             None if self.unshare.is_some() => list.push(format!(
@@ -137,7 +161,41 @@ impl Sandbox {
             )),
             None => list.push(format!("no namespaces ({})", self.without_bwrap.as_deref().unwrap_or("-"))),
         }
+        match &self.cgroups {
+            Some(cgroups) => list.push(cgroups.describe()),
+            None => list.push(format!(
+                "no cgroups ({}): only per-process bounds{}{}{}",
+                self.without_cgroups.as_deref().unwrap_or("-"),
+                if self.prlimit.is_some() {
+                    format!(
+                        ", {} MiB of address space each",
+                        ADDRESS_SPACE_UNGROUPED >> 20
+                    )
+                } else {
+                    String::new()
+                },
+                if self.setpriv.is_some() {
+                    format!(", {PROCESSES_UNGROUPED} processes")
+                } else {
+                    String::new()
+                },
+                if self.bwrap.is_some() || self.unshare.is_some() {
+                    ", 64 MiB of files"
+                } else {
+                    ""
+                }
+            )),
+        }
         list
+    }
+
+    /// A control group for one test process, bounded for `jobs` tests at once; `None`
+    /// where control groups are not available.
+    pub fn cgroup(&self, jobs: usize) -> Result<Option<Cgroup>> {
+        self.cgroups
+            .as_ref()
+            .map(|cgroups| cgroups.open(jobs))
+            .transpose()
     }
 
     /// Whether bwrap confines the tests.
@@ -183,8 +241,16 @@ impl Sandbox {
         }
         if let Some(prlimit) = &self.prlimit {
             words.push(prlimit.into());
+            let grouped = self.cgroups.is_some();
             let mut limits = vec![
-                format!("--as={ADDRESS_SPACE}"),
+                format!(
+                    "--as={}",
+                    if grouped {
+                        ADDRESS_SPACE
+                    } else {
+                        ADDRESS_SPACE_UNGROUPED
+                    }
+                ),
                 format!("--fsize={FILE_SIZE}"),
                 format!("--nofile={OPEN_FILES}"),
                 "--core=0".to_string(),
@@ -192,7 +258,12 @@ impl Sandbox {
             ];
             if self.setpriv.is_some() {
                 // Counts every process of the user: meaningful only with a uid of our own.
-                limits.push(format!("--nproc={PROCESSES}"));
+                let nproc = if grouped {
+                    PROCESSES
+                } else {
+                    PROCESSES_UNGROUPED
+                };
+                limits.push(format!("--nproc={nproc}"));
             }
             words.extend(limits.into_iter().map(OsString::from));
             words.push("--".into());
@@ -261,7 +332,19 @@ fn bwrap_args(binary: &Path, env: &[(String, OsString)]) -> Vec<OsString> {
         "/tmp".into(),
     ]);
     args.extend([OsString::from("--ro-bind"), binary.into(), binary.into()]);
-    args.extend(["--chdir", "/tmp"].map(OsString::from));
+    // Only the capped /tmp stays writable: the root and /dev (with /dev/shm) are tmpfs
+    // mounts of half the machine's memory, made read-only once everything is in place.
+    args.extend(
+        [
+            "--remount-ro",
+            "/dev",
+            "--remount-ro",
+            "/",
+            "--chdir",
+            "/tmp",
+        ]
+        .map(OsString::from),
+    );
     args
 }
 
@@ -280,7 +363,7 @@ const UNSHARE_ARGS: [&str; 7] = [
 /// read-only, a private size-capped tmpfs is mounted on the test's scratch folder (`$1`),
 /// and the rest of the command line runs there. (Not a tmpfs over /tmp itself: the test
 /// binary may live under /tmp.)
-const PRIVATE_TMP: &str = "set -e; for d in /tmp /var/tmp /dev/shm; do if [ -d \"$d\" ]; then \
+const PRIVATE_TMP: &str = "set -e; for d in /tmp /var/tmp /dev/shm /run/lock /var/lock; do if [ -d \"$d\" ]; then \
     mount --bind \"$d\" \"$d\"; mount -o remount,bind,ro \"$d\"; fi; done; \
     mount -t tmpfs -o size=67108864,mode=1777 tmpfs \"$1\"; cd \"$1\"; shift; exec \"$@\"";
 
@@ -318,6 +401,18 @@ fn probe(bwrap: &Path, setpriv: Option<&Path>) -> std::result::Result<(), String
     } else {
         Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
     }
+}
+
+/// This run's control groups, as root (only root may make them), unless turned off.
+fn detect_cgroups(root: bool) -> std::result::Result<Cgroups, String> {
+    if std::env::var(CGROUPS_ENV).is_ok_and(|v| v == "off") {
+        return Err(format!("{CGROUPS_ENV}=off"));
+    }
+    if !root {
+        return Err("not root".to_string());
+    }
+    let sh = find("sh").ok_or("no `sh` on the PATH")?;
+    Cgroups::detect(&sh)
 }
 
 fn find(program: &str) -> Option<PathBuf> {

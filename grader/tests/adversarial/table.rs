@@ -205,6 +205,11 @@ pub(crate) const ATTACKS: &[Attack] = &[
         forbid: &["Reference solution."],
         solo: true,
     },
+    // A test's resources beyond its own process: many processes, threads, tmpfs fills.
+    zero("rs-process-memory", &[], &[]),
+    zero("rs-thread-memory", &[], &[]),
+    zero("rs-fill-writable", &[], &[]),
+    zero("rs-fill-from-children", &[], &[]),
 ];
 
 /// The attacks to grade: all of them, or those named in `GRADER_ADVERSARIAL_ONLY`.
