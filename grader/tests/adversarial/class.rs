@@ -171,6 +171,7 @@ pub(crate) const SPARSE_SIZE: u64 = 250 * 1024;
 /// A .tar.gz whose entries are the corpus folder's files, then [`LONG_NAMES`] empty files
 /// with 64 KiB names (GNU long-name entries): 1 GiB of names in a few MiB of archive.
 pub(crate) fn long_names(from: &Path, archive: &Path, run: &RunNames) {
+    fs::create_dir_all(archive.parent().unwrap()).unwrap();
     let file = fs::File::create(archive).unwrap();
     let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
     let mut tar = tar::Builder::new(gz);

@@ -25,7 +25,34 @@ pub(crate) const EXTRA_ARGS: &[&str] = &[];
 /// Attacks that get through the grader of this branch, until the defence named beside
 /// each lands: not graded by default (`GRADER_ADVERSARIAL_PENDING=report` grades them and
 /// reports, `=strict` grades them like any other). Empty this list as defences land.
-pub(crate) const PENDING_DEFENCE: &[&str] = &[];
+pub(crate) const PENDING_DEFENCE: &[&str] = &[
+    // Kind 1: the secret is taken before any code under test runs, or the test process
+    // cannot start processes (seccomp); a crash no longer re-runs tests for free.
+    "secret-forge-hmac",
+    "stdin-relay-classmate",
+    // Kind 2: errors only the test crate sees are attributed to their author.
+    "suite-post-mono-assert",
+    "suite-signature-change",
+    // Kind 3: a sandboxed, limited compiler per student; a crash is that student's.
+    "rustc-nested-closures",
+    "rustc-nested-types",
+    "rustc-const-memory",
+    "rustc-const-spin",
+    // Kind 3b: the compiler sees only the student's files and a clean environment.
+    "include-renamed-use",
+    "path-attr-from-macro",
+    "env-renamed-secret",
+    // Kind 4: memory and pids limited per test (cgroup), capped writable mounts.
+    "tmpfs-outside-tmp",
+    "memory-children",
+    "thread-swarm",
+    // Kind 5: archive and folder intake caps on what is held, not only on what is kept.
+    "folder-sparse-files",
+    "tgz-long-names",
+    // Kind 6: a time budget per student and lesson.
+    "crash-late-rerun",
+    "exit-late-rerun",
+];
 /// An attack's own report that it reached its bounded goal (held the memory, started the
 /// processes, read the secret): a failure wherever it appears in the attack's feedback.
 pub(crate) const GOT_THROUGH: &str = "GOT THROUGH";
@@ -182,6 +209,31 @@ pub(crate) const ATTACKS: &[Attack] = &[
         forbid: &[],
         solo: false,
     },
+    // Red team, kind 1: code under test runs before the harness takes its secret.
+    zero("secret-forge-hmac", &[], &[]),
+    zero("stdin-relay-classmate", &[], &[]),
+    // Kind 2: errors only the batch's test crate sees.
+    zero("suite-post-mono-assert", &[], &[]),
+    zero("suite-signature-change", &[], &[]),
+    // Kind 3: the compiler, crashed or held.
+    zero("rustc-nested-closures", &[], &[]),
+    zero("rustc-nested-types", &[], &[]),
+    zero("rustc-const-memory", &[], &[]),
+    solo("rustc-const-spin"),
+    // Kind 3b: host files and environment at compile time, by other names.
+    zero("include-renamed-use", &[], &["other-name.log"]),
+    zero("path-attr-from-macro", &[], &[]),
+    zero("env-renamed-secret", &[], &[]),
+    // Kind 4: memory and tasks a per-process limit does not count.
+    zero("tmpfs-outside-tmp", &[], &[]),
+    zero("memory-children", &[], &[]),
+    zero("thread-swarm", &[], &[]),
+    // Kind 5: intake.
+    zero("folder-sparse-files", &[], &[]),
+    zero("tgz-long-names", &[], &[]),
+    // Kind 6: time, by crashing late so that every test runs again.
+    solo("crash-late-rerun"),
+    solo("exit-late-rerun"),
 ];
 
 /// What becomes of the attacks in [`PENDING_DEFENCE`].
