@@ -60,12 +60,18 @@ pub(crate) const GOT_THROUGH: &str = "GOT THROUGH";
 pub(crate) const PENDING_ENV: &str = "GRADER_ADVERSARIAL_PENDING";
 /// The grader's own peak memory (`grader_peak_rss_bytes` in results.json), per run.
 pub(crate) const GRADER_MEMORY_BOUND: u64 = 1 << 30;
-/// Any process the grader starts (cargo, rustc, a test process and its children), as the
-/// test samples their resident memory: the compiler and the tests are limited.
-pub(crate) const PROCESS_MEMORY_BOUND: u64 = 2 << 30;
+/// The compiler processes the grader starts (`rustc`, `cargo`), as the test samples their
+/// resident memory: a class this small never needs more, an attack on the compiler does.
+pub(crate) const COMPILER_MEMORY_BOUND: u64 = 2 << 30;
+/// Any other process the grader starts (a test process and its children): above the
+/// 4 GiB address-space limit each test process has, so only a missing limit crosses it.
+pub(crate) const PROCESS_MEMORY_BOUND: u64 = 9 << 29;
 /// Real time a batch of its own (one attack and the honest students) may take: an attack
 /// on time (crashes that make every test run again, a slow compile) shows up here.
 pub(crate) const SOLO_BUDGET: Duration = Duration::from_secs(45);
+/// What the grader prints when it waits for another run's lock (that time is not held
+/// against an attack's budget).
+pub(crate) const LOCK_WAIT: &str = "Another grader run is using";
 /// A fake secret in the grader's environment (env-secrets must not get it out).
 pub(crate) const SECRET_ENV: &str = "GRADER_ADVERSARIAL_FAKE_SECRET";
 /// The whole grading run must end within this.
