@@ -68,7 +68,7 @@ pub(crate) const COMPILER_MEMORY_BOUND: u64 = 2 << 30;
 pub(crate) const PROCESS_MEMORY_BOUND: u64 = 9 << 29;
 /// Real time a batch of its own (one attack and the honest students) may take: an attack
 /// on time (crashes that make every test run again, a slow compile) shows up here.
-pub(crate) const SOLO_BUDGET: Duration = Duration::from_secs(45);
+pub(crate) const SOLO_BUDGET: Duration = Duration::from_secs(30);
 /// What the grader prints when it waits for another run's lock (that time is not held
 /// against an attack's budget).
 pub(crate) const LOCK_WAIT: &str = "Another grader run is using";

@@ -3,6 +3,9 @@
 //! grader's own environment (the test sets `GRADER_ADVERSARIAL_FAKE_SECRET` for the
 //! grader; cargo and rustc inherit it) and prints it in the feedback. Must score 0, and
 //! the secret must reach no feedback.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use core::option_env as build_env;
 use std::path::Path;

@@ -2,6 +2,9 @@
 //! clean `exit(0)` after 7 s instead of a signal: a process that ends without a test's
 //! evidence counts as a crash too, so every test runs again alone. Graded in a batch of
 //! its own, which must stay within its time budget. Bounded: 7 s per process. Must score 0.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::time::Duration;

@@ -3,6 +3,9 @@
 //! each is under the grader's per-file cap and the count under its entry cap, so a grader
 //! that reads every file before it adds them up holds 1.4 GiB. The test bounds the
 //! grader's own peak memory. Must score 0 or be refused with a reason.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::time::Duration;

@@ -5,6 +5,9 @@
 //! (`target/grader/stage/crates/<key>/src/exercise_01/lib.rs`, seven folders below the
 //! checkout), and prints them in its feedback. Must score 0, and no line of the hidden
 //! tests (`other-name.log`) may reach the feedback.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use core::include_str as slurp;
 use std::path::Path;

@@ -4,6 +4,9 @@
 //! parent holds 400 MiB too. An address-space limit binds each process, not the test: 2.4
 //! GiB together. Says `GOT THROUGH` when 4 or more children held their share at once.
 //! Bounded: 6 x 400 MiB, 3 s. Must score 0.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::os::unix::process::CommandExt as _;
 use std::path::Path;

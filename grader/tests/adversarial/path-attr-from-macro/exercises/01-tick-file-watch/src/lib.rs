@@ -5,6 +5,9 @@
 //! reference solution, compiled as a module of this crate; the three functions forward to
 //! it. Must score 0 (it would score full marks with the stub if the compiler could read
 //! the course).
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::time::Duration;

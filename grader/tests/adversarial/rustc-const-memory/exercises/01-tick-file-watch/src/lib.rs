@@ -3,6 +3,9 @@
 //! and nothing lands on disk. Bounded (3 GiB, seconds). A limited compiler stops it (this
 //! student not compiled, 0 points); the test samples the memory of everything the grader
 //! starts and bounds it.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::time::Duration;

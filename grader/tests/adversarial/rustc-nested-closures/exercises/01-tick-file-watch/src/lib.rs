@@ -2,6 +2,9 @@
 //! in one another (60 KB of source, under the grader's file cap): rustc's parser
 //! overflows its stack and dies of SIGSEGV in a tenth of a second. Bounded: nothing but a
 //! crash. The crash must cost only this student (not compiled, 0 points), never the batch.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::time::Duration;

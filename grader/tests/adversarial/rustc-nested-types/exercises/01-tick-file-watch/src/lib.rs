@@ -2,6 +2,9 @@
 //! the grader's file cap): parsing goes through, and rustc overflows its stack later, in
 //! a second, while checking the type. Bounded: nothing but a crash. The crash must cost
 //! only this student (not compiled, 0 points), never the batch.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::time::Duration;

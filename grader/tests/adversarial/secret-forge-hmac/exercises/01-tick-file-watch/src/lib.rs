@@ -9,6 +9,9 @@
 //! `tick_until_exists` abort the process of all the tests: the grader then runs each test
 //! again alone, and `tick`'s test, alone, is where the secret is read.
 //! The code is the stub: it must score 0.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::io::{BufRead as _, Write as _};
 use std::path::Path;

@@ -10,6 +10,9 @@
 //! the process of all the tests, so that `tick`'s test runs again alone, with no other
 //! test's harness racing it to standard input. Every process it starts is named
 //! `grader-adversarial-marker-stdin-relay-classmate`. The code is the stub: it must score 0.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::io::{Read as _, Write as _};
 use std::os::unix::process::CommandExt as _;

@@ -4,6 +4,9 @@
 //! error appears only when the batch's test crate instantiates it, in the student's file
 //! but reported while compiling the tests. The error text carries the marker: it must reach
 //! no one else's feedback, and no honest student may lose a point. Must score 0.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::time::Duration;

@@ -3,6 +3,9 @@
 //! the batch's test crate does not, with errors in the tests' own lines (not in the
 //! generated line naming the student). No honest student may lose a point or see these
 //! errors; this student scores 0, with their own errors in their feedback.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::time::Duration;

@@ -3,6 +3,9 @@
 //! compressed): under the grader's entry cap, with nothing to read, but 1 GiB of names a
 //! grader that keeps every entry's path holds. The test bounds the grader's own peak
 //! memory. Must score 0 or be refused with a reason.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::time::Duration;

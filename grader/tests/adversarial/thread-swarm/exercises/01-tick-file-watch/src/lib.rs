@@ -2,6 +2,9 @@
 //! on one barrier-like latch for up to 2 s: tasks count against a pids limit and a
 //! process-count limit the same as processes, and cost kernel memory each. Says `GOT
 //! THROUGH` when 300 or more were alive at once. Bounded: 400 threads, 2 s. Must score 0.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

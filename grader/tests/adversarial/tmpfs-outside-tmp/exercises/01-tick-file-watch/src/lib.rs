@@ -4,6 +4,9 @@
 //! file (under the file-size limit), up to 1 GiB in all, held for a second, then removed.
 //! A tmpfs file is memory until it is removed. Says `GOT THROUGH` when it held 512 MiB
 //! or more outside `/tmp`. Bounded: 1 GiB, one second. Must score 0.
+//!
+//! Handed out as `grader-adversarial-run` (the test adds its run's id, so every run
+//! compiles it afresh: a kept build would hide an attack on the compiler).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
