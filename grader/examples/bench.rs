@@ -23,7 +23,9 @@
 //! the lock; `--in-place` uses this workspace's `target/grader` instead. "CPU s" is the
 //! user + system time of every process the measurement started (from `/proc/self/stat`);
 //! "others' CPU s" is what the rest of the machine used meanwhile (from `/proc/stat`): when
-//! it is not near 0, someone else's work slowed the measurement down.
+//! it is not near 0, someone else's work slowed the measurement down. "grader peak memory"
+//! is the grader process's own (not its cargo, rustc and test children), as it records it
+//! in `results.json` (`grader_peak_rss_bytes`).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -100,6 +102,9 @@ struct Timing {
     cpu: f64,
     /// CPU seconds the rest of the machine used meanwhile (teammates' builds skew a run).
     others: f64,
+    /// The grader's own peak memory in bytes (`grader_peak_rss_bytes` of its
+    /// results.json: the grader process, not its cargo, rustc and test children).
+    grader_peak: Option<u64>,
 }
 
 impl Timing {
@@ -107,6 +112,7 @@ impl Timing {
         self.wall += other.wall;
         self.cpu += other.cpu;
         self.others += other.others;
+        self.grader_peak = self.grader_peak.max(other.grader_peak);
     }
 
     /// Whether other work took more than a tenth of the machine meanwhile.
@@ -139,6 +145,7 @@ impl Clock {
             wall: self.start.elapsed(),
             cpu,
             others: (busy_seconds() - self.busy - cpu).max(0.0),
+            grader_peak: None,
         }
     }
 }
@@ -523,7 +530,7 @@ fn grade(
     log(&format!("grading {name}"));
     let clock = Clock::start();
     let finished = process::run(command, Duration::from_secs(3600), 1 << 20)?;
-    let timing = clock.stop();
+    let mut timing = clock.stop();
     if finished.exit != Exit::Code(0) {
         bail!(
             "grader grade {} failed ({:?}):\n{}",
@@ -540,12 +547,14 @@ fn grade(
     if finished.stderr.contains("Another grader run") {
         log("  (the grader waited for another run's lock: this time includes the wait)");
     }
+    timing.grader_peak = grader_peak(&out);
     let problems = check_gradebook(&out.join("gradebook.csv"), class, course)?;
     log(&format!(
-        "  {:.1} s wall, {:.1} CPU s (others {:.1}); gradebook {}",
+        "  {:.1} s wall, {:.1} CPU s (others {:.1}), grader peak memory {}; gradebook {}",
         timing.wall.as_secs_f64(),
         timing.cpu,
         timing.others,
+        mebibytes(timing.grader_peak),
         if problems.is_empty() {
             "as expected".to_string()
         } else {
@@ -553,6 +562,18 @@ fn grade(
         }
     ));
     Ok((timing, protections))
+}
+
+/// The grader's own peak memory, as its `results.json` in `out` records it.
+fn grader_peak(out: &Path) -> Option<u64> {
+    let text = fs::read_to_string(out.join("results.json")).ok()?;
+    let results: serde_json::Value = serde_json::from_str(&text).ok()?;
+    results["grader_peak_rss_bytes"].as_u64()
+}
+
+/// Bytes as whole MiB, or `-`.
+fn mebibytes(bytes: Option<u64>) -> String {
+    bytes.map_or("-".to_string(), |b| format!("{} MiB", b >> 20))
 }
 
 /// Compares a gradebook with what each student handed in: a solution has full marks, a
@@ -618,6 +639,7 @@ fn phases(course: &Course, class: &Path, out: &Path, n: usize, total: Timing) ->
         wall: total.wall.saturating_sub(build.wall),
         cpu: (total.cpu - build.cpu).max(0.0),
         others: (total.others - build.others).max(0.0),
+        grader_peak: None,
     };
     // Per test: real milliseconds, from results.json (read loosely: only durations).
     let path = out.join("results.json");
@@ -832,8 +854,8 @@ fn naive_shared(
 fn table(rows: &[Row], cores: usize, jobs: usize) -> String {
     let mut text = format!(
         "\n{} UTC, {cores} core(s), {jobs} test job(s)\n\n\
-         | way | N | total s | s / submission | CPU s | others' CPU s | note |\n\
-         |---|--:|--:|--:|--:|--:|---|\n",
+         | way | N | total s | s / submission | CPU s | others' CPU s | grader peak memory | note |\n\
+         |---|--:|--:|--:|--:|--:|--:|---|\n",
         today()
     );
     for row in rows {
@@ -852,8 +874,11 @@ fn table(rows: &[Row], cores: usize, jobs: usize) -> String {
         }
         let _ = writeln!(
             text,
-            "| {} | {n} | {total:.1} | {per} | {:.1} | {:.1} | {note} |",
-            row.way, row.timing.cpu, row.timing.others
+            "| {} | {n} | {total:.1} | {per} | {:.1} | {:.1} | {} | {note} |",
+            row.way,
+            row.timing.cpu,
+            row.timing.others,
+            mebibytes(row.timing.grader_peak)
         );
     }
     text

@@ -18,6 +18,9 @@ struct Results<'a> {
     version: u32,
     grader: &'static str,
     protections: &'a [String],
+    /// The grader process's own peak resident memory so far (not its cargo, rustc and test
+    /// children), read when the report is written, at the end of the run.
+    grader_peak_rss_bytes: Option<u64>,
     exercises: Vec<ExerciseInfo<'a>>,
     students: Vec<Student<'a>>,
     skipped: &'a [String],
@@ -101,11 +104,27 @@ pub fn json(report: &Report<'_>) -> Result<String> {
         version: SCHEMA_VERSION,
         grader: env!("CARGO_PKG_VERSION"),
         protections: &report.protections,
+        grader_peak_rss_bytes: peak_rss_bytes(),
         exercises,
         students,
         skipped: report.skipped,
     };
     Ok(serde_json::to_string_pretty(&results)? + "\n")
+}
+
+/// This process's peak resident set size (`VmHWM` of `/proc/self/status`), if the system
+/// has one to read.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
 }
 
 fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
@@ -142,6 +161,27 @@ fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
         max_points,
         notes: &graded.notes,
         exercises,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_peak_memory_is_this_process_s_own_and_grows_with_it() {
+        let before = super::peak_rss_bytes().expect("Linux has /proc/self/status");
+        assert!(
+            before > 1 << 20,
+            "a process holds more than 1 MiB: {before}"
+        );
+        // A block larger than the peak so far, touched: the peak must now exceed it.
+        let size = usize::try_from(before).unwrap() + (32 << 20);
+        let block = vec![1u8; size];
+        let after = super::peak_rss_bytes().expect("still there");
+        assert_eq!(block.iter().map(|&b| usize::from(b)).sum::<usize>(), size);
+        assert!(
+            after >= size as u64,
+            "peak {after} below the {size} bytes held"
+        );
     }
 }
 

@@ -10,13 +10,14 @@ pub(crate) fn course_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The corpus as submissions, plus the honest students.
+/// The corpus as submissions, plus the honest students. Every text file of an attack is
+/// handed out as this run localises it (its sentinel folder, names, port).
 pub(crate) fn build_class(
     root: &Path,
     corpus: &Path,
     class: &Path,
     attacks: &[&Attack],
-    port: u16,
+    run: &RunNames,
 ) {
     for attack in attacks {
         let from = corpus.join(attack.name);
@@ -24,18 +25,19 @@ pub(crate) fn build_class(
         match attack.name {
             "symlink-lib" => symlink_lib(root, &to),
             "symlink-src-dir" => symlink_src_dir(root, &to),
-            "zip-slip" => zip_slip(root, &class.join("zip-slip.zip")),
+            "zip-slip" => zip_slip(root, &class.join("zip-slip.zip"), run),
+            "folder-sparse-files" => sparse_files(&from, &to, run),
+            "tgz-long-names" => long_names(&from, &class.join("tgz-long-names.tar.gz"), run),
             _ => copy_tree(&from, &to),
         }
+        localise_tree(&to, run);
     }
     let network = class.join("network-loopback/exercises/01-tick-file-watch/src/lib.rs");
     if let Ok(source) = fs::read_to_string(&network) {
         assert!(
-            source.contains(PORT_PLACEHOLDER),
+            source.contains(&format!("const PORT: u16 = {};", run.port)),
             "network-loopback has no `{PORT_PLACEHOLDER}` to replace"
         );
-        let source = source.replace(PORT_PLACEHOLDER, &format!("const PORT: u16 = {port};"));
-        fs::write(&network, source).unwrap();
     }
 
     for id in HONEST {
@@ -46,6 +48,28 @@ pub(crate) fn build_class(
                 &entry.path().join("src"),
                 &class.join(id).join("exercises").join(&slug).join("src"),
             );
+        }
+    }
+}
+
+/// Rewrites every text file of a copied attack as [`RunNames::localise`] says.
+pub(crate) fn localise_tree(dir: &Path, run: &RunNames) {
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        let text = ["rs", "toml", "md"]
+            .iter()
+            .any(|e| path.extension().is_some_and(|x| x == *e));
+        if entry.file_type().is_file()
+            && text
+            && let Ok(source) = fs::read_to_string(path)
+        {
+            let localised = run.localise(&source);
+            if localised != source {
+                fs::write(path, localised).unwrap();
+            }
         }
     }
 }
@@ -94,7 +118,7 @@ pub(crate) fn symlink_src_dir(root: &Path, student: &Path) {
 }
 
 /// A .zip whose lib.rs is a link to the solution and whose other entries climb out.
-pub(crate) fn zip_slip(root: &Path, archive: &Path) {
+pub(crate) fn zip_slip(root: &Path, archive: &Path, run: &RunNames) {
     let solution = fs::read(root.join("solutions/01-tick-file-watch/src/lib.rs")).unwrap();
     let mut zip = zip::ZipWriter::new(fs::File::create(archive).unwrap());
     let options = zip::write::SimpleFileOptions::default();
@@ -104,11 +128,13 @@ pub(crate) fn zip_slip(root: &Path, archive: &Path) {
         options,
     )
     .unwrap();
+    let outside = run.outside.to_string_lossy();
+    let outside = outside.trim_start_matches('/');
     let escapes = [
-        "../../../../tmp/grader-adversarial-outside/zip-slip-climbed.rs".to_string(),
-        "/tmp/grader-adversarial-outside/zip-slip-absolute.rs".to_string(),
+        format!("../../../../{outside}/zip-slip-climbed.rs"),
+        format!("/{outside}/zip-slip-absolute.rs"),
         format!(
-            "zip-slip/exercises/01-tick-file-watch/src/{}tmp/grader-adversarial-outside/zip-slip-inner.rs",
+            "zip-slip/exercises/01-tick-file-watch/src/{}{outside}/zip-slip-inner.rs",
             "../".repeat(12)
         ),
     ];
@@ -123,3 +149,62 @@ pub(crate) fn zip_slip(root: &Path, archive: &Path) {
 
 // ---------------------------------------------------------------------------------------
 // The machine: course trees, files outside, processes, network.
+
+/// The corpus folder's files, plus [`SPARSE_FILES`] sparse source files of just under the
+/// grader's per-file cap in `src/pad/`: they cost no disk, but read as zeros.
+pub(crate) fn sparse_files(from: &Path, to: &Path, run: &RunNames) {
+    copy_tree(from, to);
+    let pad = to.join("exercises/01-tick-file-watch/src/pad");
+    fs::create_dir_all(&pad).unwrap();
+    for index in 0..SPARSE_FILES {
+        let file = fs::File::create(pad.join(format!("p{index:05}.rs"))).unwrap();
+        file.set_len(SPARSE_SIZE).unwrap();
+    }
+    let _ = run;
+}
+
+/// Sparse files in `folder-sparse-files`, and the size of each: 6,000 x 250 KiB = 1.4 GiB
+/// read as zeros, under the grader's caps of 20,000 entries and 256 KiB per file.
+pub(crate) const SPARSE_FILES: usize = 6_000;
+pub(crate) const SPARSE_SIZE: u64 = 250 * 1024;
+
+/// A .tar.gz whose entries are the corpus folder's files, then [`LONG_NAMES`] empty files
+/// with 64 KiB names (GNU long-name entries): 1 GiB of names in a few MiB of archive.
+pub(crate) fn long_names(from: &Path, archive: &Path, run: &RunNames) {
+    fs::create_dir_all(archive.parent().unwrap()).unwrap();
+    let file = fs::File::create(archive).unwrap();
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+    let mut tar = tar::Builder::new(gz);
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(from).unwrap();
+            let text = run.localise(&fs::read_to_string(entry.path()).unwrap());
+            let mut header = tar::Header::new_gnu();
+            header.set_size(text.len() as u64);
+            header.set_mode(0o644);
+            let name = Path::new("tgz-long-names").join(relative);
+            tar.append_data(&mut header, name, text.as_bytes()).unwrap();
+        }
+    }
+    let component = "n".repeat(250);
+    for index in 0..LONG_NAMES {
+        let mut name = PathBuf::from("tgz-long-names/exercises/01-tick-file-watch/src");
+        for _ in 0..(64 * 1024 / 251) {
+            name.push(&component);
+        }
+        name.push(format!("long-{index:05}.rs"));
+        let mut header = tar::Header::new_gnu();
+        header.set_size(0);
+        header.set_mode(0o644);
+        tar.append_data(&mut header, name, std::io::empty())
+            .unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap();
+}
+
+/// Long-name entries in `tgz-long-names`: 16,000 x 64 KiB = 1 GiB of names, under the
+/// grader's cap of 20,000 entries.
+pub(crate) const LONG_NAMES: usize = 16_000;

@@ -3,15 +3,61 @@
 
 use super::*;
 
-/// The checkouts whose course trees must not change.
+/// The checkouts whose course trees must not change: the one the grader grades from, and
+/// every other one an attack could find the way they do (see [`find_checkouts`]).
 pub(crate) fn checkouts(root: &Path) -> Vec<PathBuf> {
     let mut found = vec![root.canonicalize().unwrap()];
-    for guess in ROOT_GUESSES {
-        if let Ok(path) = Path::new(guess).canonicalize()
-            && path.join("exercises").is_dir()
-            && !found.contains(&path)
-        {
+    for path in find_checkouts(&[root.to_path_buf()]) {
+        if !found.contains(&path) {
             found.push(path);
+        }
+    }
+    found
+}
+
+/// Folders that hold a course checkout: lesson 1 in `exercises/` and in `solutions/`.
+fn is_checkout(dir: &Path) -> bool {
+    dir.join("exercises").join(LESSON_1).is_dir() && dir.join("solutions").join(LESSON_1).is_dir()
+}
+
+/// Course checkouts found as the attacks find them: every ancestor of `starts`, and a
+/// breadth-first scan of the file system from `/`, at most [`SCAN_DEPTH`] folders deep and
+/// [`SCAN_FOLDERS`] folders in all, links not followed. Nothing of this machine is
+/// assumed.
+pub(crate) fn find_checkouts(starts: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    let keep = |dir: &Path, found: &mut Vec<PathBuf>| {
+        if is_checkout(dir)
+            && let Ok(real) = dir.canonicalize()
+            && !found.contains(&real)
+        {
+            found.push(real);
+        }
+    };
+    for start in starts {
+        for dir in start.ancestors() {
+            keep(dir, &mut found);
+        }
+    }
+    let mut queue = std::collections::VecDeque::from([(PathBuf::from("/"), 0usize)]);
+    let mut seen = 0usize;
+    while let Some((dir, depth)) = queue.pop_front() {
+        seen += 1;
+        if seen > SCAN_FOLDERS {
+            break;
+        }
+        keep(&dir, &mut found);
+        if depth >= SCAN_DEPTH {
+            continue;
+        }
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let skip = ["proc", "sys", "dev", "target", ".git", "node_modules"]
+                .iter()
+                .any(|s| name == *s);
+            if !skip && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                queue.push_back((entry.path(), depth + 1));
+            }
         }
     }
     found
@@ -72,6 +118,8 @@ pub(crate) fn named_by(name: &str) -> Option<String> {
 #[derive(Debug, Default)]
 pub(crate) struct Guard {
     pub(crate) trees: Vec<(PathBuf, BTreeMap<PathBuf, Vec<u8>>)>,
+    /// This run's names (the strays and processes it owns).
+    pub(crate) run: Option<RunNames>,
 }
 
 impl Guard {
@@ -91,10 +139,14 @@ impl Guard {
                 // Other engineers may edit the course while this runs (a shared checkout).
                 // Every attack marks what it writes, and all of them attack lesson 1: an
                 // unmarked change elsewhere is someone else's.
+                // Other checkouts found on the machine are other people's work: there,
+                // only marked changes count.
+                let own = self.trees.first().is_some_and(|(first, _)| first == root);
                 let concurrent = attack.is_none()
-                    && !ATTACKED_TREES
-                        .iter()
-                        .any(|tree| path.starts_with(root.join(tree)));
+                    && !(own
+                        && ATTACKED_TREES
+                            .iter()
+                            .any(|tree| path.starts_with(root.join(tree))));
                 let what = match (old, new, &attack) {
                     (Some(old), Some(_), Some(_)) => {
                         let restored = fs::write(path, old).is_ok();
@@ -118,8 +170,11 @@ impl Guard {
     }
 
     pub(crate) fn kill_leftovers(&self) {
+        let Some(run) = &self.run else {
+            return;
+        };
         for _ in 0..3 {
-            let leftovers = marked_processes();
+            let leftovers = marked_processes(run);
             if leftovers.is_empty() {
                 return;
             }
@@ -153,14 +208,16 @@ impl Drop for Guard {
     fn drop(&mut self) {
         self.kill_leftovers();
         let _ = self.restore_trees();
-        clean_strays();
+        if let Some(run) = &self.run {
+            clean_strays(run);
+        }
     }
 }
 
 /// What changed in the sentinel folder.
-pub(crate) fn outside_changes(sentinel: &str) -> Vec<Change> {
+pub(crate) fn outside_changes(run: &RunNames, sentinel: &str) -> Vec<Change> {
     let mut changes = Vec::new();
-    let sentinel_path = Path::new(OUTSIDE).join("sentinel.txt");
+    let sentinel_path = run.outside.join("sentinel.txt");
     match fs::read(&sentinel_path) {
         Ok(bytes) if bytes == sentinel.as_bytes() => {}
         Ok(bytes) => changes.push(Change {
@@ -174,7 +231,7 @@ pub(crate) fn outside_changes(sentinel: &str) -> Vec<Change> {
             concurrent: false,
         }),
     }
-    for entry in fs::read_dir(OUTSIDE).into_iter().flatten().flatten() {
+    for entry in fs::read_dir(&run.outside).into_iter().flatten().flatten() {
         let path = entry.path();
         if path == sentinel_path {
             continue;
@@ -190,9 +247,9 @@ pub(crate) fn outside_changes(sentinel: &str) -> Vec<Change> {
     changes
 }
 
-/// Files the attacks may leave in `/tmp` and `$HOME`.
-pub(crate) fn stray_files() -> Vec<Change> {
-    stray_paths()
+/// Files the attacks of this run may have left in `/tmp`, `$TMPDIR` and `$HOME`.
+pub(crate) fn stray_files(run: &RunNames) -> Vec<Change> {
+    stray_paths(run)
         .into_iter()
         .map(|path| {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -210,14 +267,17 @@ pub(crate) fn stray_files() -> Vec<Change> {
         .collect()
 }
 
-pub(crate) fn stray_paths() -> Vec<PathBuf> {
-    let mut folders = vec![PathBuf::from("/tmp")];
+/// The paths in `/tmp`, `$TMPDIR` and `$HOME` named with this run's prefix.
+pub(crate) fn stray_paths(run: &RunNames) -> Vec<PathBuf> {
+    let mut folders = vec![PathBuf::from("/tmp"), std::env::temp_dir()];
     folders.extend(std::env::var_os("HOME").map(PathBuf::from));
+    folders.dedup();
+    let prefix = run.prefix();
     let mut found = Vec::new();
     for folder in folders {
         for entry in fs::read_dir(&folder).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(STRAY_PREFIX) && entry.path() != Path::new(OUTSIDE) {
+            if name.starts_with(&prefix) && !found.contains(&entry.path()) {
                 found.push(entry.path());
             }
         }
@@ -225,10 +285,9 @@ pub(crate) fn stray_paths() -> Vec<PathBuf> {
     found
 }
 
-/// Removes the sentinel folder and every stray file: all of them are this test's.
-pub(crate) fn clean_strays() {
-    let _ = fs::remove_dir_all(OUTSIDE);
-    for path in stray_paths() {
+/// Removes every stray file of this run (the sentinel folder is a `TempDir` of its own).
+pub(crate) fn clean_strays(run: &RunNames) {
+    for path in stray_paths(run) {
         let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
     }
 }
@@ -241,9 +300,10 @@ pub(crate) struct Leftover {
 }
 
 impl Leftover {
-    pub(crate) fn attack(&self) -> Option<String> {
-        let at = self.cmdline.find(PROCESS_MARKER)?;
-        let rest = self.cmdline[at + PROCESS_MARKER.len()..].trim_start_matches('-');
+    pub(crate) fn attack(&self, run: &RunNames) -> Option<String> {
+        let marker = run.process_marker();
+        let at = self.cmdline.find(&marker)?;
+        let rest = self.cmdline[at + marker.len()..].trim_start_matches('-');
         named_by(rest.split_whitespace().next().unwrap_or_default())
     }
 }
@@ -257,9 +317,10 @@ pub(crate) fn all_pids() -> Vec<u32> {
         .collect()
 }
 
-/// Live processes whose command line carries the marker (zombies do not count).
-pub(crate) fn marked_processes() -> Vec<Leftover> {
+/// Live processes whose command line carries this run's marker (zombies do not count).
+pub(crate) fn marked_processes(run: &RunNames) -> Vec<Leftover> {
     let own = std::process::id();
+    let marker = run.process_marker();
     all_pids()
         .into_iter()
         .filter(|&pid| pid != own)
@@ -267,7 +328,7 @@ pub(crate) fn marked_processes() -> Vec<Leftover> {
             let raw = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
             let cmdline = String::from_utf8_lossy(&raw).replace('\0', " ");
             let cmdline = cmdline.trim().to_string();
-            (cmdline.contains(PROCESS_MARKER) && state_of(pid) != Some('Z'))
+            (cmdline.contains(&marker) && state_of(pid) != Some('Z'))
                 .then_some(Leftover { pid, cmdline })
         })
         .collect()
@@ -356,4 +417,124 @@ pub(crate) fn nanos() -> u128 {
 pub(crate) fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// The names one run of the test gives what attacks write and start, so that two runs at
+/// once (or a run beside another engineer's) never see each other's files or processes.
+#[derive(Debug, Clone)]
+pub(crate) struct RunNames {
+    /// Unique to the run: `r<pid>t<nanos>`.
+    pub(crate) id: String,
+    /// The sentinel folder outside the staging area (a `TempDir` of the test).
+    pub(crate) outside: PathBuf,
+    /// The port of the test's listener.
+    pub(crate) port: u16,
+}
+
+impl RunNames {
+    /// What every stray file of the run starts with: `grader-adversarial-<id>-`.
+    pub(crate) fn prefix(&self) -> String {
+        format!("{STRAY_PREFIX}{}-", self.id)
+    }
+
+    /// What every process an attack of this run starts carries (then `-<attack>`).
+    pub(crate) fn process_marker(&self) -> String {
+        format!("{}marker", self.prefix())
+    }
+
+    /// An attack's source as this run hands it out: the sentinel folder's literal path
+    /// becomes this run's, every `grader-adversarial-` name gets the run's id (so the
+    /// process marker `grader-adversarial-marker-<attack>` becomes
+    /// `grader-adversarial-<id>-marker-<attack>`), and the port placeholder the port.
+    pub(crate) fn localise(&self, source: &str) -> String {
+        const HOLE: &str = "\u{1}outside\u{1}";
+        source
+            .replace(OUTSIDE_PLACEHOLDER, HOLE)
+            .replace(STRAY_PREFIX, &self.prefix())
+            .replace(HOLE, &self.outside.to_string_lossy())
+            .replace(
+                PORT_PLACEHOLDER,
+                &format!("const PORT: u16 = {};", self.port),
+            )
+    }
+}
+
+/// Samples, every 100 ms until stopped, the resident memory of every process descending
+/// from this test process (the grader, its cargo and rustc, the test processes, whatever
+/// they start), and keeps the largest seen per process name.
+#[derive(Debug)]
+pub(crate) struct MemorySampler {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<BTreeMap<String, u64>>>,
+}
+
+impl MemorySampler {
+    pub(crate) fn start() -> MemorySampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut peaks: BTreeMap<String, u64> = BTreeMap::new();
+                while !stop.load(Ordering::Relaxed) {
+                    for (name, bytes) in descendants_memory() {
+                        let peak = peaks.entry(name).or_default();
+                        *peak = (*peak).max(bytes);
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                peaks
+            })
+        };
+        MemorySampler {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Peak resident bytes per process name.
+    pub(crate) fn stop(mut self) -> BTreeMap<String, u64> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread
+            .take()
+            .and_then(|t| t.join().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// (name, resident bytes) of every live process below this one.
+fn descendants_memory() -> Vec<(String, u64)> {
+    let own = std::process::id();
+    let parents: BTreeMap<u32, u32> = all_pids()
+        .into_iter()
+        .filter_map(|pid| Some((pid, stat_fields(pid)?.get(1)?.parse().ok()?)))
+        .collect();
+    let below = |mut pid: u32| {
+        for _ in 0..64 {
+            match parents.get(&pid) {
+                Some(&parent) if parent == own => return true,
+                Some(&parent) if parent > 1 => pid = parent,
+                _ => return false,
+            }
+        }
+        false
+    };
+    parents
+        .keys()
+        .filter(|&&pid| below(pid))
+        .filter_map(|&pid| {
+            let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let field = |key: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map(str::trim)
+            };
+            let kib: u64 = field("VmRSS:")?
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            Some((field("Name:")?.to_string(), kib * 1024))
+        })
+        .collect()
 }

@@ -5,14 +5,73 @@ use super::*;
 
 /// Every file an attack writes carries this, followed by the attack's name.
 pub(crate) const MARKER: &str = "GRADER-ADVERSARIAL-MARKER";
-/// Every process an attack starts carries this in its command line (then `-<attack>`).
-pub(crate) const PROCESS_MARKER: &str = "grader-adversarial-marker";
-/// A folder outside the staging area that attacks try to write into; holds a sentinel.
-pub(crate) const OUTSIDE: &str = "/tmp/grader-adversarial-outside";
-/// Prefix of the files attacks may leave in `/tmp` or `$HOME`.
+/// Written in an attack's source, stands for the run's sentinel folder outside the staging
+/// area (a fresh temporary folder per run, holding a sentinel file, writable by anyone):
+/// the test puts the real path in when it writes the class.
+pub(crate) const OUTSIDE_PLACEHOLDER: &str = "/tmp/grader-adversarial-outside";
+/// Prefix of the files attacks may leave in `/tmp`, `$TMPDIR` or `$HOME`, and of the
+/// process marker (`grader-adversarial-marker-<attack>` in an attack's command lines):
+/// the test adds the run's id to every occurrence in an attack's source
+/// (`grader-adversarial-<id>-`), so two runs at once never see each other's.
 pub(crate) const STRAY_PREFIX: &str = "grader-adversarial-";
-/// Course checkouts the attacks guess by absolute path (besides the one they find).
-pub(crate) const ROOT_GUESSES: [&str; 1] = ["/work/main"];
+/// How deep and how wide the test (and the attacks) scan the file system for course
+/// checkouts.
+pub(crate) const SCAN_DEPTH: usize = 3;
+pub(crate) const SCAN_FOLDERS: usize = 20_000;
+/// Extra arguments for every `grader grade` the test runs, in one place: the limits the
+/// test waits for (a test's wall-clock limit, a compile limit, a per-lesson budget) set
+/// lower than the defaults so the suite stays within its time, once the grader has them.
+pub(crate) const EXTRA_ARGS: &[&str] = &[];
+/// Attacks that get through the grader of this branch, until the defence named beside
+/// each lands: not graded by default (`GRADER_ADVERSARIAL_PENDING=report` grades them and
+/// reports, `=strict` grades them like any other). Empty this list as defences land.
+pub(crate) const PENDING_DEFENCE: &[&str] = &[
+    // Kind 1: the secret is taken before any code under test runs, or the test process
+    // cannot start processes (seccomp); a crash no longer re-runs tests for free.
+    "secret-forge-hmac",
+    "stdin-relay-classmate",
+    // Kind 2: errors only the test crate sees are attributed to their author.
+    "suite-post-mono-assert",
+    "suite-signature-change",
+    // Kind 3: a sandboxed, limited compiler per student; a crash is that student's.
+    "rustc-nested-closures",
+    "rustc-nested-types",
+    "rustc-const-memory",
+    "rustc-const-spin",
+    // Kind 3b: the compiler sees only the student's files and a clean environment.
+    "include-renamed-use",
+    "path-attr-from-macro",
+    "env-renamed-secret",
+    // Kind 4: memory and pids limited per test (cgroup), capped writable mounts.
+    "tmpfs-outside-tmp",
+    "memory-children",
+    "thread-swarm",
+    // Kind 5: archive and folder intake caps on what is held, not only on what is kept.
+    "folder-sparse-files",
+    "tgz-long-names",
+    // Kind 6: a time budget per student and lesson.
+    "crash-late-rerun",
+    "exit-late-rerun",
+];
+/// An attack's own report that it reached its bounded goal (held the memory, started the
+/// processes, read the secret): a failure wherever it appears in the attack's feedback.
+pub(crate) const GOT_THROUGH: &str = "GOT THROUGH";
+/// `GRADER_ADVERSARIAL_PENDING`: `report` or `strict` (see [`PENDING_DEFENCE`]).
+pub(crate) const PENDING_ENV: &str = "GRADER_ADVERSARIAL_PENDING";
+/// The grader's own peak memory (`grader_peak_rss_bytes` in results.json), per run.
+pub(crate) const GRADER_MEMORY_BOUND: u64 = 1 << 30;
+/// The compiler processes the grader starts (`rustc`, `cargo`), as the test samples their
+/// resident memory: a class this small never needs more, an attack on the compiler does.
+pub(crate) const COMPILER_MEMORY_BOUND: u64 = 2 << 30;
+/// Any other process the grader starts (a test process and its children): above the
+/// 4 GiB address-space limit each test process has, so only a missing limit crosses it.
+pub(crate) const PROCESS_MEMORY_BOUND: u64 = 9 << 29;
+/// Real time a batch of its own (one attack and the honest students) may take: an attack
+/// on time (crashes that make every test run again, a slow compile) shows up here.
+pub(crate) const SOLO_BUDGET: Duration = Duration::from_secs(30);
+/// What the grader prints when it waits for another run's lock (that time is not held
+/// against an attack's budget).
+pub(crate) const LOCK_WAIT: &str = "Another grader run is using";
 /// A fake secret in the grader's environment (env-secrets must not get it out).
 pub(crate) const SECRET_ENV: &str = "GRADER_ADVERSARIAL_FAKE_SECRET";
 /// The whole grading run must end within this.
@@ -23,14 +82,14 @@ pub(crate) const MAX_FEEDBACK: u64 = 256 * 1024;
 /// is 10 s).
 pub(crate) const TEST_WALL_MS: f64 = 12_000.0;
 /// The honest students.
-pub(crate) const HONEST: [&str; 3] = ["honest-1", "honest-2", "honest-3"];
+pub(crate) const HONEST: [&str; 2] = ["honest-1", "honest-2"];
 /// Comma-separated attack names: grade only these (with the honest students).
 pub(crate) const ONLY_ENV: &str = "GRADER_ADVERSARIAL_ONLY";
 /// Set to keep the class and the reports after the test.
 pub(crate) const KEEP_ENV: &str = "GRADER_ADVERSARIAL_KEEP";
 /// Set to pass `--sandbox <value>` to the grader (e.g. `limits`, the fallback without bwrap).
 pub(crate) const SANDBOX_ENV: &str = "GRADER_ADVERSARIAL_SANDBOX";
-/// The placeholder the network attack's port replaces.
+/// The placeholder the port of the test's listener replaces in an attack's source.
 pub(crate) const PORT_PLACEHOLDER: &str = "const PORT: u16 = 0;";
 
 pub(crate) const LESSON_1: &str = "01-tick-file-watch";
@@ -210,7 +269,86 @@ pub(crate) const ATTACKS: &[Attack] = &[
     zero("rs-thread-memory", &[], &[]),
     zero("rs-fill-writable", &[], &[]),
     zero("rs-fill-from-children", &[], &[]),
+    // Red team, kind 1: code under test runs before the harness takes its secret.
+    zero("secret-forge-hmac", &[], &[]),
+    zero("stdin-relay-classmate", &[], &[]),
+    // Kind 2: errors only the batch's test crate sees.
+    zero("suite-post-mono-assert", &[], &[]),
+    zero("suite-signature-change", &[], &[]),
+    // Kind 3: the compiler, crashed or held.
+    zero("rustc-nested-closures", &[], &[]),
+    zero("rustc-nested-types", &[], &[]),
+    zero("rustc-const-memory", &[], &[]),
+    solo("rustc-const-spin"),
+    // Kind 3b: host files and environment at compile time, by other names.
+    zero("include-renamed-use", &[], &["other-name.log"]),
+    zero("path-attr-from-macro", &[], &[]),
+    zero("env-renamed-secret", &[], &[]),
+    // Kind 4: memory and tasks a per-process limit does not count.
+    zero("tmpfs-outside-tmp", &[], &[]),
+    zero("memory-children", &[], &[]),
+    zero("thread-swarm", &[], &[]),
+    // Kind 5: intake.
+    zero("folder-sparse-files", &[], &[]),
+    zero("tgz-long-names", &[], &[]),
+    // Kind 6: time, by crashing late so that every test runs again.
+    solo("crash-late-rerun"),
+    solo("exit-late-rerun"),
 ];
+
+/// What becomes of the attacks in [`PENDING_DEFENCE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PendingMode {
+    /// Not graded (the default).
+    Skip,
+    /// Graded in batches of their own; what they do is reported, not asserted.
+    Report,
+    /// Graded like every other attack.
+    Strict,
+}
+
+pub(crate) fn pending_mode() -> PendingMode {
+    match std::env::var(PENDING_ENV).as_deref() {
+        Err(_) | Ok("" | "skip") => PendingMode::Skip,
+        Ok("report") => PendingMode::Report,
+        Ok("strict") => PendingMode::Strict,
+        Ok(other) => panic!("{PENDING_ENV}={other}: expected skip, report or strict"),
+    }
+}
+
+/// One grader run to come: its attacks (the honest students are always there too).
+#[derive(Debug)]
+pub(crate) struct Batch {
+    pub(crate) attacks: Vec<&'static Attack>,
+    /// Pending attacks: reported, not asserted.
+    pub(crate) report_only: bool,
+}
+
+/// The grader runs: one with every attack but the solo ones, one per solo attack; and,
+/// when pending attacks are graded for a report, one per pending attack (one that
+/// crashes the whole run must not hide what the others do).
+pub(crate) fn plan_batches(attacks: &[&'static Attack], mode: PendingMode) -> Vec<Batch> {
+    let pending = |a: &Attack| PENDING_DEFENCE.contains(&a.name) && mode != PendingMode::Strict;
+    let asserted: Vec<&'static Attack> = attacks.iter().copied().filter(|a| !pending(a)).collect();
+    let together: Vec<&'static Attack> = asserted.iter().copied().filter(|a| !a.solo).collect();
+    let mut batches = Vec::new();
+    if !together.is_empty() {
+        batches.push(Batch {
+            attacks: together,
+            report_only: false,
+        });
+    }
+    let alone = asserted.iter().filter(|a| a.solo).map(|a| (*a, false));
+    let reported = attacks
+        .iter()
+        .filter(|a| pending(a) && mode == PendingMode::Report)
+        .map(|a| (*a, true));
+    batches.extend(alone.chain(reported).map(|(a, report_only)| Batch {
+        attacks: vec![a],
+        report_only,
+    }));
+    batches
+}
 
 /// The attacks to grade: all of them, or those named in `GRADER_ADVERSARIAL_ONLY`.
 pub(crate) fn selected_attacks() -> Vec<&'static Attack> {
@@ -242,4 +380,10 @@ pub(crate) fn check_corpus_matches_table(corpus: &Path) {
         "the corpus folders and the ATTACKS table disagree"
     );
     assert!(ATTACKS.len() >= 20, "the corpus needs at least 20 attacks");
+    for name in PENDING_DEFENCE {
+        assert!(
+            ATTACKS.iter().any(|a| a.name == *name),
+            "PENDING_DEFENCE names `{name}`, which is not in ATTACKS"
+        );
+    }
 }

@@ -114,6 +114,18 @@ pub(crate) fn check_words(attack: &Attack, text: &str, row: &mut Row) {
                 .push(format!("the feedback leaks what the attack read: `{leak}`"));
         }
     }
+    if text.contains(GOT_THROUGH) {
+        row.problems.push(format!(
+            "the attack says it got through: `{}`",
+            text.lines()
+                .find(|l| l.contains(GOT_THROUGH))
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .take(200)
+                .collect::<String>()
+        ));
+    }
     let own = format!("{MARKER} {}:", attack.name);
     let mut said = BTreeSet::new();
     for line in text.lines() {

@@ -1,6 +1,6 @@
 //! ATTACK: read-other-student. At run time, looks for the grader's staged workspace (a
 //! `stage/crates` folder next to any ancestor of the working folder or the test binary, or
-//! under the well-known `/work/main/target/grader`), reads the other students' lesson-1
+//! in `target/grader` of any course checkout a bounded scan of the file system finds), reads the other students' lesson-1
 //! crates, and prints the beginning of the first one that looks finished (a `select!`, no
 //! `todo!`), so a classmate's solution comes back in this student's feedback. Must score 0 (the code is
 //! the stub), and no line of another student's code (`Reference solution.`) may appear in
@@ -13,15 +13,59 @@ use timeline::say;
 
 const TAG: &str = "GRADER-ADVERSARIAL-MARKER read-other-student";
 
+/// Every folder that holds the course: the ancestors of the working folder and of the
+/// test binary, then a breadth-first scan of the file system from `/` (3 levels, at most
+/// 20,000 folders, links not followed): no path of any machine is assumed.
+fn course_roots() -> Vec<PathBuf> {
+    let looks_right = |dir: &Path| {
+        dir.join("exercises/01-tick-file-watch").is_dir() && dir.join("solutions").is_dir()
+    };
+    let mut starts: Vec<PathBuf> = Vec::new();
+    starts.extend(std::env::current_dir().ok());
+    starts.extend(std::env::current_exe().ok());
+    starts.extend(std::env::args().next().map(PathBuf::from));
+    let mut roots: Vec<PathBuf> = Vec::new();
+    let mut keep = |dir: &Path| {
+        if looks_right(dir) && !roots.iter().any(|r| r == dir) {
+            roots.push(dir.to_path_buf());
+        }
+    };
+    for start in &starts {
+        start.ancestors().for_each(&mut keep);
+    }
+    let mut queue = std::collections::VecDeque::from([(PathBuf::from("/"), 0)]);
+    let mut seen = 0;
+    while let Some((dir, depth)) = queue.pop_front() {
+        seen += 1;
+        if seen > 20_000 {
+            break;
+        }
+        keep(&dir);
+        if depth >= 3 {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let skip = ["proc", "sys", "dev"].iter().any(|s| entry.file_name() == *s);
+            if !skip && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                queue.push_back((entry.path(), depth + 1));
+            }
+        }
+    }
+    roots
+}
+
+/// The grader's staged crates: a `stage/crates` folder above the working folder or the
+/// test binary, or in the grader's target folder of any course checkout found.
 fn staged_crates() -> Vec<PathBuf> {
     let mut starts: Vec<PathBuf> = Vec::new();
     starts.extend(std::env::current_dir().ok());
     starts.extend(std::env::current_exe().ok());
+    starts.extend(std::env::args().next().map(PathBuf::from));
     let mut found: Vec<PathBuf> = Vec::new();
     let candidates = starts
         .iter()
         .flat_map(|start| start.ancestors().map(|a| a.join("stage/crates")))
-        .chain([PathBuf::from("/work/main/target/grader/stage/crates")]);
+        .chain(course_roots().into_iter().map(|r| r.join("target/grader/stage/crates")));
     for candidate in candidates {
         if candidate.is_dir() && !found.contains(&candidate) {
             found.push(candidate);

@@ -1,6 +1,6 @@
-//! ATTACK: write-course-files. At run time, finds the course checkout (every ancestor of
-//! the working folder and of the test binary that holds `exercises/` and `solutions/`,
-//! and the well-known `/work/main`) and overwrites, in each: a visible snapshot and a
+//! ATTACK: write-course-files. At run time, finds every course checkout it can see (every
+//! ancestor of the working folder and of the test binary that holds `exercises/` and
+//! `solutions/`, and a bounded scan of the file system) and overwrites, in each: a visible snapshot and a
 //! hidden snapshot of lesson 1 with what this stub prints (so it passes next time), and
 //! the reference solution with the stub (so `bless` would pin the stub). Every file it
 //! writes carries `GRADER-ADVERSARIAL-MARKER write-course-files`, so the test can find and
@@ -14,20 +14,42 @@ use timeline::say;
 
 const TAG: &str = "GRADER-ADVERSARIAL-MARKER write-course-files";
 
+/// Every folder that holds the course: the ancestors of the working folder and of the
+/// test binary, then a breadth-first scan of the file system from `/` (3 levels, at most
+/// 20,000 folders, links not followed): no path of any machine is assumed.
 fn course_roots() -> Vec<PathBuf> {
+    let looks_right = |dir: &Path| {
+        dir.join("exercises/01-tick-file-watch").is_dir() && dir.join("solutions").is_dir()
+    };
     let mut starts: Vec<PathBuf> = Vec::new();
     starts.extend(std::env::current_dir().ok());
     starts.extend(std::env::current_exe().ok());
+    starts.extend(std::env::args().next().map(PathBuf::from));
     let mut roots: Vec<PathBuf> = Vec::new();
-    let candidates = starts
-        .iter()
-        .flat_map(|start| start.ancestors().map(Path::to_path_buf))
-        .chain([PathBuf::from("/work/main")]);
-    for candidate in candidates {
-        let looks_right = candidate.join("exercises/01-tick-file-watch").is_dir()
-            && candidate.join("solutions").is_dir();
-        if looks_right && !roots.contains(&candidate) {
-            roots.push(candidate);
+    let mut keep = |dir: &Path| {
+        if looks_right(dir) && !roots.iter().any(|r| r == dir) {
+            roots.push(dir.to_path_buf());
+        }
+    };
+    for start in &starts {
+        start.ancestors().for_each(&mut keep);
+    }
+    let mut queue = std::collections::VecDeque::from([(PathBuf::from("/"), 0)]);
+    let mut seen = 0;
+    while let Some((dir, depth)) = queue.pop_front() {
+        seen += 1;
+        if seen > 20_000 {
+            break;
+        }
+        keep(&dir);
+        if depth >= 3 {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let skip = ["proc", "sys", "dev"].iter().any(|s| entry.file_name() == *s);
+            if !skip && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                queue.push_back((entry.path(), depth + 1));
+            }
         }
     }
     roots

@@ -1,5 +1,6 @@
 //! ATTACK: write-outside-sentinel. Writes outside its scratch folder at run time: overwrites
-//! the sentinel file the test left in `/tmp/grader-adversarial-outside/`, creates a file
+//! the sentinel file the test left in its sentinel folder (`OUTSIDE`: the test writes this
+//! run's path in), creates a file
 //! next to it, climbs there with `..` from the working folder, and drops a file in the
 //! real `/tmp`. Every file carries `GRADER-ADVERSARIAL-MARKER write-outside-sentinel`.
 //! Must score 0 (the code is the stub) and change nothing outside the staging area.
@@ -16,7 +17,8 @@ const OUTSIDE: &str = "/tmp/grader-adversarial-outside";
 fn escape() {
     let climb: PathBuf = std::iter::repeat_n("..", 24)
         .collect::<PathBuf>()
-        .join("tmp/grader-adversarial-outside/write-outside-sentinel-climbed.txt");
+        .join(OUTSIDE.trim_start_matches('/'))
+        .join("write-outside-sentinel-climbed.txt");
     let writes = [
         PathBuf::from(OUTSIDE).join("sentinel.txt"),
         PathBuf::from(OUTSIDE).join("write-outside-sentinel-created.txt"),
