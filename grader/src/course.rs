@@ -228,6 +228,13 @@ impl Exercise {
         self.grading_dir.join("wrong").join(&spec.file)
     }
 
+    /// The right variants: every `.rs` file in `grader/course/<slug>/right/`, sorted by
+    /// name. Each is a whole `lib.rs` that must score full marks; the folder needs no
+    /// manifest entry, and a missing folder means none.
+    pub fn right_variants(&self) -> Result<Vec<PathBuf>> {
+        rust_files(&self.grading_dir.join("right"))
+    }
+
     /// Every test name, visible and hidden, in suite order.
     pub fn test_names(&self) -> Vec<String> {
         self.suites
@@ -382,6 +389,30 @@ fn uses_raw_capture(path: &Path) -> bool {
         })
 }
 
+/// The `.rs` files directly in `dir`, sorted by name; none when `dir` does not exist.
+fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let entries = fs::read_dir(dir).with_context(|| {
+        format!(
+            "cannot list the right variants in {}: check that it is a readable folder",
+            dir.display()
+        )
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot list the right variants in {}", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|e| e == "rs") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Names of the functions marked `#[test]` (the attribute on its own line, as rustfmt
 /// writes it).
 pub fn test_functions(source: &str) -> Vec<String> {
@@ -406,7 +437,32 @@ pub fn test_functions(source: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_module_file, test_functions};
+    use super::{is_module_file, rust_files, test_functions};
+
+    #[test]
+    fn right_variants_are_the_rust_files_of_the_folder_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let right = dir.path().join("right");
+        assert!(
+            rust_files(&right).unwrap().is_empty(),
+            "a missing folder has none"
+        );
+        std::fs::create_dir(&right).unwrap();
+        assert!(
+            rust_files(&right).unwrap().is_empty(),
+            "an empty folder has none"
+        );
+        for file in ["select_all.rs", "joinset.rs", "notes.md", "x.rs.orig"] {
+            std::fs::write(right.join(file), "").unwrap();
+        }
+        std::fs::create_dir(right.join("nested.rs")).unwrap();
+        let names: Vec<String> = rust_files(&right)
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["joinset.rs", "select_all.rs"]);
+    }
 
     #[test]
     fn given_files_are_plain_module_files() {

@@ -1,6 +1,8 @@
 //! `grader verify`: the course checks itself. Every reference solution must pass every
 //! test, every stub must fail every test, every wrong variant must fail exactly the tests
-//! its manifest lists, and repeated runs must give identical results.
+//! its manifest lists, every right variant (`grader/course/<slug>/right/*.rs`, correct
+//! solutions in other idioms) must pass every test like the reference solution, and
+//! repeated runs must give identical results.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -11,9 +13,10 @@ use anyhow::{Context, Result};
 use crate::build;
 use crate::course::{Course, Exercise};
 use crate::pipeline;
+use crate::report::feedback::diff;
 use crate::run::RunOptions;
 use crate::submission::{Sources, Submission};
-use crate::verdict::{Expectations, Graded, Status};
+use crate::verdict::{Expectations, Graded, Status, TestVerdict};
 
 /// What a variant must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +34,7 @@ pub enum Expect {
 pub struct Row {
     /// Exercise slug.
     pub exercise: String,
-    /// `solution`, `stub` or `wrong/<file>`.
+    /// `solution`, `stub`, `wrong/<file>` or `right/<file>`.
     pub variant: String,
     /// What it must do.
     pub expect: Expect,
@@ -43,6 +46,18 @@ pub struct Row {
     pub ok: bool,
     /// The compiler's first lines, when the variant did not compile.
     pub compile_error: Option<String>,
+    /// For a variant that must pass: why each failed test failed (first run).
+    pub failures: Vec<Failure>,
+}
+
+/// Why a test that had to pass did not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The test.
+    pub test: String,
+    /// Where the executor blocked, the diff of the run against its snapshot (`-` expected,
+    /// `+` actual), and why there is no run, as far as each is known.
+    pub detail: String,
 }
 
 /// The whole verification.
@@ -113,6 +128,11 @@ pub fn verify(
                 .exercises
                 .iter()
                 .find_map(|e| e.compile_error.clone());
+            let failures = if *expect == Expect::PassAll {
+                failures(&runs[0][index], &expectations)
+            } else {
+                Vec::new()
+            };
             Row {
                 exercise: exercise.to_string(),
                 variant: variant.to_string(),
@@ -121,6 +141,7 @@ pub fn verify(
                 flaky,
                 ok,
                 compile_error,
+                failures,
             }
         })
         .collect();
@@ -157,8 +178,46 @@ fn variants(course: &Course, selected: &[&Exercise]) -> Result<Vec<(Submission, 
                 Expect::FailExactly(fails),
             )?;
         }
+        for right in exercise.right_variants()? {
+            let file = right.file_name().unwrap_or_default().to_string_lossy();
+            add(&format!("right/{file}"), right.clone(), Expect::PassAll)?;
+        }
     }
     Ok(variants)
+}
+
+/// Why each test of `graded` that did not pass failed.
+fn failures(graded: &Graded, expectations: &Expectations) -> Vec<Failure> {
+    graded
+        .exercises
+        .iter()
+        .flat_map(|e| e.tests.iter().map(move |t| (e.slug.as_str(), t)))
+        .filter(|(_, t)| t.status != Status::Passed)
+        .map(|(slug, test)| Failure {
+            test: test.name.clone(),
+            detail: explain(test, expectations.get(slug, &test.name)),
+        })
+        .collect()
+}
+
+/// What is known about a failed test: where the executor blocked, the diff of its run
+/// against the expected one, and the message of a run that did not finish.
+fn explain(test: &TestVerdict, expected: Option<&str>) -> String {
+    let mut out = String::new();
+    if let Some(blocking) = &test.blocking {
+        let _ = writeln!(out, "note: {blocking}");
+    }
+    match (expected, &test.actual) {
+        (Some(expected), Some(actual)) => out.push_str(&diff(expected, actual)),
+        (None, Some(actual)) => {
+            let _ = writeln!(out, "(no snapshot to compare with) the run was:\n{actual}");
+        }
+        (_, None) => {}
+    }
+    if let Some(message) = &test.message {
+        let _ = writeln!(out, "{message}");
+    }
+    out
 }
 
 fn failed_tests(graded: &Graded) -> BTreeSet<String> {
@@ -240,9 +299,7 @@ pub fn render(verification: &Verification) -> String {
                     let _ = writeln!(out, "    should pass but failed: {extra}");
                 }
             } else if row.expect == Expect::PassAll {
-                for failed in &row.failed {
-                    let _ = writeln!(out, "    failed: {failed}");
-                }
+                render_failures(&mut out, row);
             }
             if let Some(error) = &row.compile_error {
                 let _ = writeln!(out, "    did not compile:");
@@ -271,4 +328,138 @@ pub fn render(verification: &Verification) -> String {
         }
     );
     out
+}
+
+/// The failed tests of a row that had to pass, each with its diff indented below it.
+fn render_failures(out: &mut String, row: &Row) {
+    for failed in &row.failed {
+        let _ = writeln!(out, "    failed: {failed}");
+        let detail = row.failures.iter().find(|f| &f.test == failed);
+        for line in detail.map_or("", |f| f.detail.as_str()).lines() {
+            let _ = writeln!(out, "      {line}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::{Expect, Failure, Row, Verification, explain, render, variants};
+    use crate::course::Course;
+    use crate::verdict::{Status, TestVerdict};
+
+    fn verdict(actual: Option<&str>, message: Option<&str>) -> TestVerdict {
+        TestVerdict {
+            name: "t".to_string(),
+            status: Status::Failed,
+            points: 0,
+            max_points: 1,
+            hidden: false,
+            actual: actual.map(str::to_string),
+            blocking: None,
+            message: message.map(str::to_string),
+            wall_ms: None,
+            flaky: false,
+        }
+    }
+
+    fn row(variant: &str, failed: &[&str], failures: Vec<Failure>) -> Row {
+        let failed: BTreeSet<String> = failed.iter().map(|s| s.to_string()).collect();
+        Row {
+            exercise: "03-gather".to_string(),
+            variant: variant.to_string(),
+            expect: Expect::PassAll,
+            ok: failed.is_empty(),
+            failed,
+            flaky: BTreeSet::new(),
+            compile_error: None,
+            failures,
+        }
+    }
+
+    #[test]
+    fn a_failed_run_is_explained_by_its_diff_against_the_snapshot() {
+        let run = verdict(Some("[  0.000s] a\n[  0.500s] b"), None);
+        let detail = explain(&run, Some("[  0.000s] a\n[  1.000s] b"));
+        assert_eq!(
+            detail, " [  0.000s] a\n-[  1.000s] b\n+[  0.500s] b\n",
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn a_run_that_did_not_finish_is_explained_by_its_message_and_blocking() {
+        let mut run = verdict(None, Some("timed out after 10 s"));
+        run.blocking = Some("your code blocked for 1.0 s".to_string());
+        let detail = explain(&run, Some("[  0.000s] a"));
+        assert_eq!(
+            detail,
+            "note: your code blocked for 1.0 s\ntimed out after 10 s\n"
+        );
+    }
+
+    #[test]
+    fn right_variants_are_rows_that_show_why_they_failed() {
+        let failure = Failure {
+            test: "fails_fast".to_string(),
+            detail: "-[  0.900s] returned\n+[  1.000s] returned\n".to_string(),
+        };
+        let verification = Verification {
+            problems: Vec::new(),
+            rows: vec![
+                row("right/joinset.rs", &[], Vec::new()),
+                row("right/select_all.rs", &["fails_fast"], vec![failure]),
+            ],
+            repeat: 1,
+        };
+        let table = render(&verification);
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(
+            lines[1].contains("right/joinset.rs") && lines[1].ends_with("ok"),
+            "{table}"
+        );
+        assert!(
+            lines[2].contains("right/select_all.rs") && lines[2].ends_with("MISMATCH"),
+            "{table}"
+        );
+        assert_eq!(
+            lines[3..6],
+            [
+                "    failed: fails_fast",
+                "      -[  0.900s] returned",
+                "      +[  1.000s] returned"
+            ],
+            "{table}"
+        );
+        assert!(table.contains("1 mismatch(es)"), "{table}");
+    }
+
+    #[test]
+    fn every_right_file_is_a_variant_that_must_pass() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let course = Course::load(root).unwrap();
+        let selected: Vec<_> = course.exercises.iter().collect();
+        let all = variants(&course, &selected).unwrap();
+        for exercise in &course.exercises {
+            let files: Vec<String> = exercise
+                .right_variants()
+                .unwrap()
+                .iter()
+                .map(|p| format!("right/{}", p.file_name().unwrap().to_string_lossy()))
+                .collect();
+            let rows: Vec<(&str, &Expect)> = all
+                .iter()
+                .filter_map(|(submission, expect)| {
+                    let (slug, variant) = submission.id.split_once(' ')?;
+                    (slug == exercise.slug && variant.starts_with("right/"))
+                        .then_some((variant, expect))
+                })
+                .collect();
+            let names: Vec<&str> = rows.iter().map(|(variant, _)| *variant).collect();
+            assert_eq!(names, files, "{}", exercise.slug);
+            assert!(rows.iter().all(|(_, expect)| **expect == Expect::PassAll));
+        }
+    }
 }
