@@ -50,8 +50,11 @@ pub const DEFAULT_LIMIT: Duration = Duration::from_secs(60);
 /// Extra wall-clock time a lesson's test crate gets per student it holds.
 const SUITE_TIME_PER_STUDENT: Duration = Duration::from_secs(3);
 
-/// Address space of one compiler run.
-const ADDRESS_SPACE: u64 = 6 * 1024 * 1024 * 1024;
+/// Address space of one compiler run on a student's crate (one peaked under 200 MB resident).
+const ADDRESS_SPACE: u64 = 2 * 1024 * 1024 * 1024;
+/// Address space of a lesson's test crate: it compiles every student's copy of the tests
+/// (a batch of 100 peaked at about 1 GB resident).
+const SUITE_ADDRESS_SPACE: u64 = 6 * 1024 * 1024 * 1024;
 /// Largest file one compiler run may write (a test binary is ~50 MiB).
 const FILE_SIZE: u64 = 1024 * 1024 * 1024;
 /// Processes and threads of the compiler's user at once.
@@ -552,7 +555,14 @@ fn command(
         };
         words.push(prlimit.into());
         let mut limits = vec![
-            format!("--as={ADDRESS_SPACE}"),
+            format!(
+                "--as={}",
+                if invocation.suite {
+                    SUITE_ADDRESS_SPACE
+                } else {
+                    ADDRESS_SPACE
+                }
+            ),
             format!("--cpu={}", cpu_limit(limit).as_secs()),
             format!("--fsize={FILE_SIZE}"),
             "--core=0".to_string(),
@@ -738,7 +748,7 @@ fn run(command: &mut Command, limit: Duration, private: &Path, out_dir: &Path) -
             {
                 crash = Some("overflowed its stack (code nested too deeply?)");
             } else if line.contains("memory allocation of") {
-                crash = Some("ran out of memory (the limit is 6 GiB)");
+                crash = Some("ran out of memory (its limit is 2 GiB, 6 GiB for the tests of a lesson)");
             }
             let _ = writeln!(err, "{}", line.replace(&private_text, &out_text));
         }
