@@ -57,8 +57,9 @@ const TMP_SIZE: u64 = 64 * 1024 * 1024;
 const ADDRESS_SPACE: u64 = 4 * 1024 * 1024 * 1024;
 const ADDRESS_SPACE_UNGROUPED: u64 = 2 * 1024 * 1024 * 1024;
 const FILE_SIZE: u64 = 64 * 1024 * 1024;
+/// Processes and threads per worker uid (`RLIMIT_NPROC` counts threads too), the same
+/// number as a test's control group allows.
 const PROCESSES: u64 = cgroup::TASKS;
-const PROCESSES_UNGROUPED: u64 = 128;
 const OPEN_FILES: u64 = 256;
 
 /// Set to `off` to grade without control groups (the fallback, e.g. to test it).
@@ -175,7 +176,7 @@ impl Sandbox {
                     String::new()
                 },
                 if self.setpriv.is_some() {
-                    format!(", {PROCESSES_UNGROUPED} processes")
+                    format!(", {PROCESSES} processes")
                 } else {
                     String::new()
                 },
@@ -258,12 +259,7 @@ impl Sandbox {
             ];
             if self.setpriv.is_some() {
                 // Counts every process of the user: meaningful only with a uid of our own.
-                let nproc = if grouped {
-                    PROCESSES
-                } else {
-                    PROCESSES_UNGROUPED
-                };
-                limits.push(format!("--nproc={nproc}"));
+                limits.push(format!("--nproc={PROCESSES}"));
             }
             words.extend(limits.into_iter().map(OsString::from));
             words.push("--".into());

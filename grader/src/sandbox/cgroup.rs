@@ -29,8 +29,9 @@ pub const MEMORY_FLOOR: u64 = 256 * 1024 * 1024;
 /// The most memory a test gets, however few run at once (a test on a paused clock needs
 /// tens of MiB; a bound far above that only lets one test cost the machine more).
 pub const MEMORY_CEILING: u64 = 1024 * 1024 * 1024;
-/// Processes and threads of one test, all together.
-pub const TASKS: u64 = 512;
+/// Processes and threads of one test, all together: a paused-clock test needs a handful
+/// (the runtime, libtest's threads, a few blocking-pool threads).
+pub const TASKS: u64 = 128;
 
 /// Joins the groups named before `--` (its own pid into each `cgroup.procs`), then execs
 /// the rest of the command line.
