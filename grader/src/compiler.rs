@@ -748,7 +748,8 @@ fn run(command: &mut Command, limit: Duration, private: &Path, out_dir: &Path) -
             {
                 crash = Some("overflowed its stack (code nested too deeply?)");
             } else if line.contains("memory allocation of") {
-                crash = Some("ran out of memory (its limit is 2 GiB, 6 GiB for the tests of a lesson)");
+                crash =
+                    Some("ran out of memory (its limit is 2 GiB, 6 GiB for the tests of a lesson)");
             }
             let _ = writeln!(err, "{}", line.replace(&private_text, &out_text));
         }

@@ -19,40 +19,15 @@ pub(crate) const STRAY_PREFIX: &str = "grader-adversarial-";
 pub(crate) const SCAN_DEPTH: usize = 3;
 pub(crate) const SCAN_FOLDERS: usize = 20_000;
 /// Extra arguments for every `grader grade` the test runs, in one place: the limits the
-/// test waits for (a test's wall-clock limit, a compile limit, a per-lesson budget) set
-/// lower than the defaults so the suite stays within its time, once the grader has them.
-pub(crate) const EXTRA_ARGS: &[&str] = &[];
-/// Attacks that get through the grader of this branch, until the defence named beside
-/// each lands: not graded by default (`GRADER_ADVERSARIAL_PENDING=report` grades them and
-/// reports, `=strict` grades them like any other). Empty this list as defences land.
-pub(crate) const PENDING_DEFENCE: &[&str] = &[
-    // Kind 1: the secret is taken before any code under test runs, or the test process
-    // cannot start processes (seccomp); a crash no longer re-runs tests for free.
-    "secret-forge-hmac",
-    "stdin-relay-classmate",
-    // Kind 2: errors only the test crate sees are attributed to their author.
-    "suite-post-mono-assert",
-    "suite-signature-change",
-    // Kind 3: a sandboxed, limited compiler per student; a crash is that student's.
-    "rustc-nested-closures",
-    "rustc-nested-types",
-    "rustc-const-memory",
-    "rustc-const-spin",
-    // Kind 3b: the compiler sees only the student's files and a clean environment.
-    "include-renamed-use",
-    "path-attr-from-macro",
-    "env-renamed-secret",
-    // Kind 4: memory and pids limited per test (cgroup), capped writable mounts.
-    "tmpfs-outside-tmp",
-    "memory-children",
-    "thread-swarm",
-    // Kind 5: archive and folder intake caps on what is held, not only on what is kept.
-    "folder-sparse-files",
-    "tgz-long-names",
-    // Kind 6: a time budget per student and lesson.
-    "crash-late-rerun",
-    "exit-late-rerun",
-];
+/// test waits for, lower than the defaults so the suite stays within its time. A test's
+/// wall-clock limit of 5 s (honest tests take milliseconds; the default is 10 s) also
+/// makes the per-lesson budget 15 s; a compile limit of 20 s (an honest student's crate
+/// compiles in 1-3 s on a loaded 2-core machine; the default is 60 s).
+pub(crate) const EXTRA_ARGS: &[&str] = &["--test-limit", "5", "--compile-limit", "20"];
+/// Attacks that get through the grader, until the defence named beside each lands: not
+/// graded by default (`GRADER_ADVERSARIAL_PENDING=report` grades them and reports,
+/// `=strict` grades them like any other). Empty now: every attack of the corpus is held.
+pub(crate) const PENDING_DEFENCE: &[&str] = &[];
 /// An attack's own report that it reached its bounded goal (held the memory, started the
 /// processes, read the secret): a failure wherever it appears in the attack's feedback.
 pub(crate) const GOT_THROUGH: &str = "GOT THROUGH";
