@@ -136,6 +136,7 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         skipped: &class.skipped,
         expected: &expectations,
         protections: options.sandbox.protections(),
+        compiler_protections: crate::compiler::installed().map(|c| c.protections()),
     };
     print!("{}", report::table::render(&report));
     let written = report::write_all(&report, request.out, request.gradescope)?;

@@ -36,6 +36,8 @@ pub struct Report<'a> {
     pub expected: &'a Expectations,
     /// The protections test processes ran under, in words.
     pub protections: Vec<String>,
+    /// How the compiler was confined, in words (`None`: not at all).
+    pub compiler_protections: Option<String>,
 }
 
 /// Writes every file report into `out`; returns the paths written.

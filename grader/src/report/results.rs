@@ -18,6 +18,8 @@ struct Results<'a> {
     version: u32,
     grader: &'static str,
     protections: &'a [String],
+    /// How the compiler was confined, in words (absent when it was not).
+    compiler_protections: Option<&'a str>,
     /// The grader process's own peak resident memory so far (not its cargo, rustc and test
     /// children), read when the report is written, at the end of the run.
     grader_peak_rss_bytes: Option<u64>,
@@ -104,6 +106,7 @@ pub fn json(report: &Report<'_>) -> Result<String> {
         version: SCHEMA_VERSION,
         grader: env!("CARGO_PKG_VERSION"),
         protections: &report.protections,
+        compiler_protections: report.compiler_protections.as_deref(),
         grader_peak_rss_bytes: peak_rss_bytes(),
         exercises,
         students,
