@@ -1,7 +1,7 @@
 //! How long grading a class takes, against the naive ways, in one run.
 //!
 //! ```console
-//! cargo run --release -p grader --example bench -- [--sizes 1,10,30,100] [--repeat 1] [--naive 1] [--jobs N]
+//! cargo run --release -p grader --example bench -- [--sizes 1,10,30,100] [--repeat 1] [--naive 1] [--jobs N] [--grader-arg ARG]...
 //! ```
 //!
 //! It generates N synthetic submissions (deterministic, seeded by the student's index: per
@@ -56,6 +56,11 @@ struct Args {
     /// Parallel jobs, passed to the grader (`--jobs`) and to cargo (`-j`).
     #[arg(long)]
     jobs: Option<usize>,
+    /// One more argument for every `grader grade` (repeatable), e.g. `--grader-arg=--sandbox
+    /// --grader-arg=limits` to time a run without bwrap. The grader also sees this process's
+    /// environment (`GRADER_CGROUPS=off` times it without control groups).
+    #[arg(long = "grader-arg", value_name = "ARG", allow_hyphen_values = true)]
+    grader_args: Vec<String>,
     /// Skip the extra build of the largest class that times build and test runs apart.
     #[arg(long)]
     no_phases: bool,
@@ -227,7 +232,7 @@ fn main() -> Result<()> {
 
     // Warm-up: the dependencies compile into the target folder once.
     let warm_up = write_class(tmp.path(), &students[..1])?;
-    let (timing, protections) = grade(&grader, &root, &warm_up, tmp.path(), args.jobs, &course)?;
+    let (timing, protections) = grade(&grader, &root, &warm_up, tmp.path(), &args, &course)?;
     rows.push(Row {
         way: "grader, first run (dependencies compile)".into(),
         n: 1,
@@ -246,7 +251,7 @@ fn main() -> Result<()> {
         for _ in 0..args.repeat.max(1) {
             // Each grading is of a class never built before, as a new class would be.
             forget_stage(&root)?;
-            timings.push(grade(&grader, &root, &class, tmp.path(), args.jobs, &course)?.0);
+            timings.push(grade(&grader, &root, &class, tmp.path(), &args, &course)?.0);
         }
         timings.sort_by_key(|t| t.wall);
         let timing = timings[timings.len() / 2];
@@ -270,7 +275,7 @@ fn main() -> Result<()> {
         if n == largest_size {
             // The same class again, nothing changed (after fixing a hidden test, say, only
             // that lesson's test crate would build again).
-            let (again, _) = grade(&grader, &root, &class, tmp.path(), args.jobs, &course)?;
+            let (again, _) = grade(&grader, &root, &class, tmp.path(), &args, &course)?;
             rows.push(Row {
                 way: "  the same class again, unchanged".into(),
                 n,
@@ -516,16 +521,17 @@ fn grade(
     root: &Path,
     class: &Path,
     tmp: &Path,
-    jobs: Option<usize>,
+    args: &Args,
     course: &Course,
 ) -> Result<(Timing, Option<String>)> {
     let name = class.file_name().unwrap_or_default().to_string_lossy();
     let out = tmp.join(format!("out-{name}"));
     let mut command = Command::new(grader);
     command.arg("--root").arg(root);
-    if let Some(jobs) = jobs {
+    if let Some(jobs) = args.jobs {
         command.args(["--jobs", &jobs.to_string()]);
     }
+    command.args(&args.grader_args);
     command.arg("grade").arg(class).arg("--out").arg(&out);
     log(&format!("grading {name}"));
     let clock = Clock::start();
