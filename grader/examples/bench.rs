@@ -23,7 +23,9 @@
 //! the lock; `--in-place` uses this workspace's `target/grader` instead. "CPU s" is the
 //! user + system time of every process the measurement started (from `/proc/self/stat`);
 //! "others' CPU s" is what the rest of the machine used meanwhile (from `/proc/stat`): when
-//! it is not near 0, someone else's work slowed the measurement down. "grader peak memory"
+//! it is not near 0, someone else's work slowed the measurement down, or processes ran
+//! in bwrap's own PID namespace (the confined compiler): bwrap does not pass their usage on
+//! to its parent, so they count as others' CPU even on an idle machine. "grader peak memory"
 //! is the grader process's own (not its cargo, rustc and test children), as it records it
 //! in `results.json` (`grader_peak_rss_bytes`).
 
