@@ -34,6 +34,7 @@ pub use timeline::{Outcome, Run};
 /// What `check!` does for a student: fails the test, with the diff and what to do, unless
 /// `rendered` is the snapshot of `test` (see [`snapshot_path`]). Never writes a snapshot.
 #[doc(hidden)]
+#[track_caller]
 pub fn assert_snapshot(manifest_dir: &str, file: &str, test: &str, rendered: &str) {
     let path = snapshot_path(std::path::Path::new(manifest_dir), file, test);
     if let Err(failure) = compare(&path, test, rendered) {

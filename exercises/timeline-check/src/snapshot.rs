@@ -5,7 +5,7 @@
 //! when the code prints what they hold. The failure shows insta's kind of diff.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use similar::{ChangeTag, TextDiff};
 
@@ -24,9 +24,25 @@ pub fn snapshot_path(manifest_dir: &Path, file: &str, test: &str) -> PathBuf {
             .find(|path| path.is_file())
             .unwrap_or_else(|| manifest_dir.join(file))
     };
+    let source = lexical(&source);
     let stem = source.file_stem().unwrap_or_default().to_string_lossy();
     let dir = source.parent().unwrap_or(Path::new("."));
     dir.join("snapshots").join(format!("{stem}__{test}.snap"))
+}
+
+/// `path` without `.` and `dir/..` steps (`tests/lesson/../a.rs` is `tests/a.rs`).
+fn lexical(path: &Path) -> PathBuf {
+    let mut clean = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if clean.file_name().is_some() => {
+                clean.pop();
+            }
+            other => clean.push(other),
+        }
+    }
+    clean
 }
 
 /// The snapshot's contents: the text after insta's `---` header, without trailing newlines.
