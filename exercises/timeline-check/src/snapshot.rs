@@ -62,7 +62,7 @@ pub fn compare(path: &Path, test: &str, rendered: &str) -> Result<(), String> {
         format!(
             "timeline-check: cannot read the snapshot of `{test}`, {}: {error}. The \
              snapshots come with the course: restore the file (`git checkout -- {}`), do not \
-             write one.",
+             write one (instructors: `cargo run -p grader -- bless` writes the course's snapshots).",
             path.display(),
             path.display()
         )

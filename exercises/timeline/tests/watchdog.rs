@@ -60,3 +60,19 @@ fn a_hung_test_fails_alone_and_the_others_report() {
         "{both}"
     );
 }
+
+#[test]
+fn under_the_grader_a_hung_test_still_ends_the_process() {
+    // The grader reports a hung process itself; its test processes never start programs.
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "fixture_hangs"])
+        .env(WALL_LIMIT_ENV, "300")
+        .env("TIMELINE_EVIDENCE", "1")
+        .env_remove(HUNG_ENV)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(124), "{stderr}");
+    assert!(stderr.contains("test `fixture_hangs` ran for 0.3 s"), "{stderr}");
+    assert!(!stderr.contains("running this test binary again"), "{stderr}");
+}
