@@ -73,6 +73,12 @@ fn under_the_grader_a_hung_test_still_ends_the_process() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(124), "{stderr}");
-    assert!(stderr.contains("test `fixture_hangs` ran for 0.3 s"), "{stderr}");
-    assert!(!stderr.contains("running this test binary again"), "{stderr}");
+    assert!(
+        stderr.contains("test `fixture_hangs` ran for 0.3 s"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("running this test binary again"),
+        "{stderr}"
+    );
 }
