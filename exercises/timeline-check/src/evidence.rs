@@ -23,7 +23,7 @@ use sha2::Sha256;
 use timeline::Run;
 
 /// When set (to anything), `check!` writes signed evidence to stdout instead of asserting.
-pub const EVIDENCE_ENV: &str = "TIMELINE_EVIDENCE";
+pub const EVIDENCE_ENV: &str = timeline::EVIDENCE_ENV;
 
 /// Starts an evidence line on stdout: `<mark><hex signature> <json>`.
 pub const EVIDENCE_MARK: &str = "\u{1e}timeline-evidence ";

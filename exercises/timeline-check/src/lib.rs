@@ -12,7 +12,7 @@
 //! }
 //! ```
 //!
-//! When a student runs `cargo test`, `check!` is an insta snapshot assertion. Under the
+//! When a student runs `cargo test`, `check!` compares with an insta snapshot file. Under the
 //! grader it prints evidence signed with a secret the grader hands the test process, which
 //! this crate takes before `main`, before any code under test runs, and then confines the
 //! process (Linux: no programs start, its memory is unreadable from `/proc`). This crate is
@@ -21,16 +21,26 @@
 mod confine;
 mod evidence;
 mod secret;
+mod snapshot;
 
 use std::future::Future;
 use std::time::Duration;
 
 pub use evidence::{Binding, CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, check_mode};
 pub use secret::Handed;
+pub use snapshot::{compare, contents, diff, snapshot_path};
 pub use timeline::{Outcome, Run};
 
+/// What `check!` does for a student: fails the test, with the diff and what to do, unless
+/// `rendered` is the snapshot of `test` (see [`snapshot_path`]). Never writes a snapshot.
 #[doc(hidden)]
-pub use insta as __insta;
+#[track_caller]
+pub fn assert_snapshot(manifest_dir: &str, file: &str, test: &str, rendered: &str) {
+    let path = snapshot_path(std::path::Path::new(manifest_dir), file, test);
+    if let Err(failure) = compare(&path, test, rendered) {
+        panic!("{failure}");
+    }
+}
 
 /// Runs `future` on a paused clock and records what it prints: [`timeline::capture`].
 /// Under grading it first makes sure the grader's secret was taken before `main` and the
@@ -59,9 +69,10 @@ macro_rules! __function_name {
 
 /// Checks a [`Run`] against the test's snapshot.
 ///
-/// When a student runs `cargo test`, this is an insta snapshot assertion named after the
-/// test function (`tests/snapshots/<file>__<test>.snap`); if the code blocked, the
-/// diagnosis is printed first. Under the grader (`TIMELINE_EVIDENCE` set), it asserts
+/// When a student runs `cargo test`, this compares the run with the test's insta snapshot
+/// (`tests/snapshots/<file>__<test>.snap`, named after the test function) and fails with a
+/// diff; it never writes or accepts a snapshot, whatever `INSTA_*` says. If the code
+/// blocked, the diagnosis is printed first. Under the grader (`TIMELINE_EVIDENCE` set), it asserts
 /// nothing and prints the run as signed evidence, which the grader compares with its own
 /// pristine copy of the snapshot.
 #[cfg(not(feature = "grading"))]
@@ -72,7 +83,12 @@ macro_rules! check {
         let test = $crate::__function_name!();
         match $crate::check_mode(::std::file!(), ::std::module_path!(), test, run) {
             $crate::CheckMode::Snapshot(rendered) => {
-                $crate::__insta::assert_snapshot!(test, rendered);
+                $crate::assert_snapshot(
+                    ::std::env!("CARGO_MANIFEST_DIR"),
+                    ::std::file!(),
+                    test,
+                    &rendered,
+                );
             }
             $crate::CheckMode::Recorded => {}
         }

@@ -4,18 +4,12 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::sink::{self, Recorder};
 use crate::transcript::Transcript;
-
-/// Real time a capture may take before the process is stopped.
-///
-/// A loop that never reaches an `.await` cannot be interrupted from inside the runtime:
-/// the virtual limit of [`capture`] only works for code that awaits. Rather than let
-/// `cargo test` hang forever, a watchdog thread ends the process with an explanation.
-pub const WALL_LIMIT: Duration = Duration::from_secs(20);
+use crate::watchdog::{self, Watchdog};
 
 /// How a captured future ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +122,8 @@ fn capture_boxed(
 ) -> (Ended, Transcript) {
     let recorder = Arc::new(Recorder::new());
     let _installed = sink::install(Arc::clone(&recorder));
-    let _watchdog = Watchdog::start(WALL_LIMIT);
+    watchdog::refuse_if_hung_before();
+    let _watchdog = Watchdog::start();
 
     let for_threads = Arc::clone(&recorder);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -176,35 +171,5 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         text.clone()
     } else {
         "(a panic with a non-text payload)".to_string()
-    }
-}
-
-/// Ends the process if a capture runs longer than its wall-clock limit.
-struct Watchdog {
-    done: mpsc::Sender<()>,
-}
-
-impl Watchdog {
-    fn start(limit: Duration) -> Self {
-        let (done, finished) = mpsc::channel::<()>();
-        std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(limit) {
-                eprintln!(
-                    "timeline: the code under test ran for {} s of real time without \
-                     finishing. A loop that never reaches `.await` (or a blocking call that \
-                     never returns) keeps the executor from ever stopping it, so the whole \
-                     test process is ended now. Look for such a loop.",
-                    limit.as_secs()
-                );
-                std::process::exit(124);
-            }
-        });
-        Self { done }
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        let _ = self.done.send(());
     }
 }

@@ -27,11 +27,13 @@ mod capture;
 mod demo;
 mod sink;
 mod transcript;
+mod watchdog;
 
-pub use capture::{Outcome, Run, WALL_LIMIT, capture};
+pub use capture::{Outcome, Run, capture};
 pub use demo::{PAUSED_ENV, demo};
 pub use sink::{MAX_EVENTS, say};
 pub use transcript::{BLOCKING_THRESHOLD, Blocking, Event, Transcript};
+pub use watchdog::{EVIDENCE_ENV, HUNG_ENV, WALL_LIMIT, WALL_LIMIT_ENV, wall_limit};
 
 /// Prints a line of the exercise's output: live on stdout, or into the transcript while
 /// [`capture`] runs. Takes the same arguments as `println!`.
