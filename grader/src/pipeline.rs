@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::build::{self, Built};
 use crate::course::{Course, Exercise};
+use crate::pair::StudentKey;
 use crate::run::Observation;
 use crate::run::{self, RunOptions};
 use crate::stage::{self, Stage};
@@ -132,7 +133,7 @@ impl<'a> Compiled<'a> {
                 // Dropped when the build ends, however it ends: the runner then finishes
                 // what it has and stops.
                 let sender = sender;
-                let ready = |exercise: &'a Exercise, binary: &Path, keys: &[String]| {
+                let ready = |exercise: &'a Exercise, binary: &Path, keys: &[StudentKey]| {
                     for key in keys {
                         let unit = run::Unit {
                             exercise,
@@ -203,14 +204,14 @@ impl<'a> Compiled<'a> {
 /// The batch index and exercise an observation belongs to.
 fn locate<'c>(
     course: &'c Course,
-    keys: &[String],
+    keys: &[StudentKey],
     observation: &Observation,
 ) -> Option<(usize, &'c Exercise)> {
-    let index = keys.iter().position(|k| k == &observation.key)?;
+    let index = keys.iter().position(|k| k == &observation.pair.student)?;
     let exercise = course
         .exercises
         .iter()
-        .find(|e| e.slug == observation.slug)?;
+        .find(|e| observation.pair.lesson == e.slug)?;
     Some((index, exercise))
 }
 

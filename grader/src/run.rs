@@ -27,6 +27,7 @@ use timeline_check::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence};
 
 use crate::build::Built;
 use crate::course::{Course, Exercise};
+use crate::pair::{Pair, StudentKey};
 use crate::process::{self, Exit};
 use crate::sandbox::{Choice, Sandbox};
 use crate::stage::Stage;
@@ -109,10 +110,8 @@ pub enum Observed {
 /// One student's run of one exercise.
 #[derive(Debug, Clone)]
 pub struct Observation {
-    /// The student's key in the batch.
-    pub key: String,
-    /// The exercise.
-    pub slug: String,
+    /// Whose run of which lesson.
+    pub pair: Pair,
     /// Test name -> what happened.
     pub tests: BTreeMap<String, Observed>,
 }
@@ -132,7 +131,7 @@ pub struct Unit<'a> {
     /// The exercise.
     pub exercise: &'a Exercise,
     /// The student's key in the batch.
-    pub key: String,
+    pub key: StudentKey,
     /// The exercise's batch test binary.
     pub binary: PathBuf,
 }
@@ -142,8 +141,8 @@ pub fn units<'a>(course: &'a Course, stage: &Stage, built: &Built) -> Vec<Unit<'
     let mut units = Vec::new();
     for exercise in &course.exercises {
         if let (Some(binary), Some(keys)) = (
-            built.binaries.get(&exercise.slug),
-            stage.members.get(&exercise.slug),
+            built.binaries.get(exercise.slug.as_str()),
+            stage.members.get(exercise.slug.as_str()),
         ) {
             units.extend(keys.iter().map(|key| Unit {
                 exercise,
@@ -264,8 +263,7 @@ fn run_unit(
         observed.insert(test.clone(), result);
     }
     Ok(Observation {
-        key: key.to_string(),
-        slug: exercise.slug.clone(),
+        pair: Pair::new(&unit.key, &exercise.slug),
         tests: observed,
     })
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::build::Built;
 use crate::course::{Course, Exercise};
+use crate::pair::Pair;
 use crate::run::{Observation, Observed};
 use crate::snapshot;
 use crate::stage::Stage;
@@ -158,10 +159,8 @@ pub fn judge(
     observations: &[Observation],
     expectations: &Expectations,
 ) -> Vec<Graded> {
-    let by_unit: BTreeMap<(&str, &str), &Observation> = observations
-        .iter()
-        .map(|o| ((o.key.as_str(), o.slug.as_str()), o))
-        .collect();
+    let by_pair: BTreeMap<&Pair, &Observation> =
+        observations.iter().map(|o| (&o.pair, o)).collect();
     stage
         .keys
         .iter()
@@ -172,10 +171,9 @@ pub fn judge(
                 .iter()
                 .filter(|e| submission.exercises.contains_key(&e.slug))
                 .map(|exercise| {
-                    let observation = by_unit
-                        .get(&(key.as_str(), exercise.slug.as_str()))
-                        .copied();
-                    judge_unit(exercise, key, stage, built, observation, expectations)
+                    let pair = Pair::new(key, &exercise.slug);
+                    let observation = by_pair.get(&pair).copied();
+                    judge_unit(exercise, &pair, stage, built, observation, expectations)
                 })
                 .collect();
             Graded {
@@ -191,14 +189,13 @@ pub fn judge(
 /// tests observed.
 fn judge_unit(
     exercise: &Exercise,
-    key: &str,
+    pair: &Pair,
     stage: &Stage,
     built: &Built,
     observation: Option<&Observation>,
     expectations: &Expectations,
 ) -> ExerciseVerdict {
-    let unit = (key.to_string(), exercise.slug.clone());
-    let stopped = match (stage.rejected.get(&unit), built.failures.get(&unit)) {
+    let stopped = match (stage.rejected.get(pair), built.failures.get(pair)) {
         (Some(why), _) => Some((Status::Rejected, why)),
         (None, Some(errors)) => Some((Status::NotCompiled, errors)),
         (None, None) => None,
