@@ -25,6 +25,26 @@ pub struct Pair {
     pub lesson: LessonSlug,
 }
 
+/// One student's hand-in of one lesson across batches and runs: the student's id (their
+/// submission's name) and the lesson. What a resumed run takes from the cache, and merges.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HandIn {
+    /// The student's id.
+    pub student: String,
+    /// Which lesson.
+    pub lesson: LessonSlug,
+}
+
+impl HandIn {
+    /// The hand-in of `lesson` by the student whose id is `student`.
+    pub fn new(student: &str, lesson: &str) -> HandIn {
+        HandIn {
+            student: student.to_string(),
+            lesson: LessonSlug::from(lesson),
+        }
+    }
+}
+
 impl StudentKey {
     /// The key of the `index`-th (from 0) student of a batch whose keys are `width` digits
     /// wide: `s001`.

@@ -192,7 +192,7 @@ impl<'a> Compiled<'a> {
         // Refused and uncompiled exercises never ran: report them now.
         for (submission, graded) in self.batch.iter().zip(&graded) {
             for verdict in &graded.exercises {
-                if verdict.rejected.is_some() || verdict.compile_error.is_some() {
+                if !verdict.fate.compiled() {
                     judged(submission, verdict);
                 }
             }

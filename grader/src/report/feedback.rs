@@ -9,7 +9,7 @@ use similar::TextDiff;
 
 use super::Report;
 use crate::course::Exercise;
-use crate::verdict::{ExerciseVerdict, Graded, Status, TestVerdict};
+use crate::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
 
 /// Lines of a diff or an output shown at most.
 const MAX_LINES: usize = 80;
@@ -69,12 +69,15 @@ fn exercise_section(
         verdict.points(),
         verdict.max_points()
     );
-    if let Some(why) = &verdict.rejected {
-        let _ = writeln!(out, "{}\n", fenced("text", why));
-    }
-    if let Some(error) = &verdict.compile_error {
-        let _ = writeln!(out, "Your code did not compile, so no test could run:\n");
-        let _ = writeln!(out, "{}", fenced("text", error));
+    match &verdict.fate {
+        Fate::Refused(why) => {
+            let _ = writeln!(out, "{}\n", fenced("text", why));
+        }
+        Fate::NotCompiled(error) => {
+            let _ = writeln!(out, "Your code did not compile, so no test could run:\n");
+            let _ = writeln!(out, "{}", fenced("text", error));
+        }
+        Fate::Ran | Fate::NotRun => {}
     }
     for test in &verdict.tests {
         if test.status == Status::Passed {
@@ -83,7 +86,7 @@ fn exercise_section(
                 "- ✓ `{}` ({} / {})",
                 test.name, test.points, test.max_points
             );
-        } else if verdict.compile_error.is_none() && verdict.rejected.is_none() {
+        } else if verdict.fate.compiled() {
             let _ = writeln!(
                 out,
                 "- ✗ `{}` ({} / {}): {}",
@@ -94,7 +97,7 @@ fn exercise_section(
             );
         }
     }
-    if verdict.compile_error.is_none() && verdict.rejected.is_none() {
+    if verdict.fate.compiled() {
         for test in verdict.tests.iter().filter(|t| t.status != Status::Passed) {
             let _ = writeln!(out, "\n### ✗ `{}`\n", test.name);
             let _ = writeln!(out, "{}", test_markdown(report, exercise, test));
