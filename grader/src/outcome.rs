@@ -12,6 +12,10 @@ use crate::run::{Observation, Observed};
 use crate::stage::Stage;
 use crate::submission::Submission;
 
+/// Why a compiled pair has no observation: the build linked no test binary for it, or its
+/// run failed for the grader's own reasons.
+const NEVER_RAN: &str = "the test did not run";
+
 /// What became of one (student, lesson) pair.
 #[derive(Debug, Clone)]
 pub enum Outcome {
@@ -22,8 +26,8 @@ pub enum Outcome {
     /// Compiled and ran: test name -> what was observed (a test missing from the map did
     /// not run).
     Ran(BTreeMap<String, Observed>),
-    /// Compiled, but its tests never ran.
-    NotRun,
+    /// Compiled, but its tests never ran: why, in words.
+    NotRun(String),
 }
 
 impl Outcome {
@@ -38,7 +42,7 @@ impl Outcome {
         }
         match ran {
             Some(observation) => Outcome::Ran(observation.tests.clone()),
-            None => Outcome::NotRun,
+            None => Outcome::NotRun(NEVER_RAN.to_string()),
         }
     }
 }
@@ -101,7 +105,7 @@ mod tests {
         };
         assert!(matches!(
             Outcome::of(&pair, &stage, &built, None),
-            Outcome::NotRun
+            Outcome::NotRun(_)
         ));
         assert!(matches!(
             Outcome::of(&pair, &stage, &built, Some(&observation)),
@@ -118,7 +122,7 @@ mod tests {
         let other = Pair::new(&StudentKey::from("s002"), "01");
         assert!(matches!(
             Outcome::of(&other, &stage, &built, None),
-            Outcome::NotRun
+            Outcome::NotRun(_)
         ));
     }
 }

@@ -127,20 +127,19 @@ impl<'a> Compiled<'a> {
         };
         let (sender, receiver) = mpsc::channel();
         let (built, observations) = std::thread::scope(|scope| {
-            let runner =
-                scope.spawn(|| run::run_units(receiver, &folder, options, &on_observation));
+            let runner = scope.spawn(|| run::run_jobs(receiver, &folder, options, &on_observation));
             let built = {
                 // Dropped when the build ends, however it ends: the runner then finishes
                 // what it has and stops.
                 let sender = sender;
                 let ready = |exercise: &'a Exercise, binary: &Path, keys: &[StudentKey]| {
                     for key in keys {
-                        let unit = run::Unit {
+                        let job = run::Job {
                             exercise,
                             key: key.clone(),
                             binary: binary.to_path_buf(),
                         };
-                        let _ = sender.send(unit);
+                        let _ = sender.send(job);
                     }
                 };
                 build::build(course, stage, &ready)

@@ -102,14 +102,14 @@ pub enum Fate {
     NotCompiled(String),
     /// Compiled, and its tests ran.
     Ran,
-    /// Compiled, but its tests never ran.
-    NotRun,
+    /// Compiled, but its tests never ran: why, in words.
+    NotRun(String),
 }
 
 impl Fate {
     /// Whether the code compiled (it was neither refused nor failed to build).
     pub fn compiled(&self) -> bool {
-        matches!(self, Fate::Ran | Fate::NotRun)
+        matches!(self, Fate::Ran | Fate::NotRun(_))
     }
 
     /// The compiler's errors, when the code did not compile.
@@ -127,7 +127,7 @@ impl From<&Outcome> for Fate {
             Outcome::Refused(why) => Fate::Refused(why.clone()),
             Outcome::NotCompiled(errors) => Fate::NotCompiled(errors.clone()),
             Outcome::Ran(_) => Fate::Ran,
-            Outcome::NotRun => Fate::NotRun,
+            Outcome::NotRun(why) => Fate::NotRun(why.clone()),
         }
     }
 }
@@ -270,7 +270,7 @@ fn test_verdict(
         Outcome::NotCompiled(_) => {
             verdict.message = Some("the code did not compile".to_string());
         }
-        Outcome::NotRun => verdict.message = Some("the test did not run".to_string()),
+        Outcome::NotRun(why) => verdict.message = Some(why.clone()),
         Outcome::Ran(tests) => match tests.get(&verdict.name) {
             Some(observed) => observe(&mut verdict, observed, expected),
             None => verdict.message = Some("the test did not run".to_string()),
@@ -451,10 +451,11 @@ mod tests {
             verdict.tests[1].message.as_deref(),
             Some("the test did not run")
         );
-        let never = of(&exercise(), &Outcome::NotRun, &expectations());
-        assert_eq!(never.fate, Fate::NotRun);
+        let never = of(&exercise(), &Outcome::NotRun("why".into()), &expectations());
+        assert_eq!(never.fate, Fate::NotRun("why".into()));
         assert!(never.fate.compiled());
         assert_eq!(never.points(), 0);
+        assert_eq!(never.tests[1].message.as_deref(), Some("why"));
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn exercise_section(
             let _ = writeln!(out, "Your code did not compile, so no test could run:\n");
             let _ = writeln!(out, "{}", fenced("text", error));
         }
-        Fate::Ran | Fate::NotRun => {}
+        Fate::Ran | Fate::NotRun(_) => {}
     }
     for test in &verdict.tests {
         if test.status == Status::Passed {
