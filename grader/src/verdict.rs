@@ -71,7 +71,9 @@ pub struct TestVerdict {
     pub actual: Option<String>,
     /// Where the executor was blocked, if it was.
     pub blocking: Option<String>,
-    /// Why there is no run to show (timeout, crash, compile error).
+    /// What is known of a run that did not finish (timeout, crash, budget) or did not
+    /// happen; `None` for code that was refused or did not compile (its status says it, and
+    /// `report` words it).
     pub message: Option<String>,
     /// Real time the run took, in milliseconds.
     pub wall_ms: Option<f64>,
@@ -263,13 +265,8 @@ fn test_verdict(
         name,
     };
     match outcome {
-        Outcome::Refused(_) => {
-            verdict.status = Status::Rejected;
-            verdict.message = Some("the code was refused before building".to_string());
-        }
-        Outcome::NotCompiled(_) => {
-            verdict.message = Some("the code did not compile".to_string());
-        }
+        Outcome::Refused(_) => verdict.status = Status::Rejected,
+        Outcome::NotCompiled(_) => {}
         Outcome::NotRun(why) => verdict.message = Some(why.clone()),
         Outcome::Ran(tests) => match tests.get(&verdict.name) {
             Some(observed) => observe(&mut verdict, observed, expected),
@@ -409,6 +406,11 @@ mod tests {
             [(Status::NotCompiled, 0, 2), (Status::NotCompiled, 0, 3)]
         );
         assert_eq!(broken.max_points(), 5);
+        let mut messages = refused.tests.iter().chain(&broken.tests);
+        assert!(
+            messages.all(|t| t.message.is_none()),
+            "the report words them"
+        );
     }
 
     #[test]

@@ -214,7 +214,7 @@ fn explain(test: &TestVerdict, expected: Option<&str>) -> String {
         }
         (_, None) => {}
     }
-    if let Some(message) = &test.message {
+    if let Some(message) = crate::report::feedback::message(test) {
         let _ = writeln!(out, "{message}");
     }
     out
