@@ -37,7 +37,7 @@ pub fn bless(course: &Course, selected: &[&Exercise], options: &RunOptions) -> R
             .exercises
             .first()
             .context("the solution was not graded")?;
-        if let Some(error) = &verdict.compile_error {
+        if let Some(error) = verdict.fate.compile_errors() {
             bail!(
                 "the solution of {} does not compile:\n{error}",
                 exercise.slug

@@ -16,15 +16,16 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::course::{Course, Exercise};
+use crate::pair::{LessonSlug, Pair, StudentKey};
 use crate::stage::{self, Stage};
 
 /// What the build produced.
 #[derive(Debug, Default)]
 pub struct Built {
-    /// Per exercise slug, the batch test binary.
-    pub binaries: BTreeMap<String, PathBuf>,
-    /// Per (key, exercise slug), the compiler errors of a student whose code did not build.
-    pub failures: BTreeMap<(String, String), String>,
+    /// Per lesson, the batch test binary.
+    pub binaries: BTreeMap<LessonSlug, PathBuf>,
+    /// Per pair, the compiler errors of a student whose code did not build.
+    pub failures: BTreeMap<Pair, String>,
 }
 
 /// Where build artifacts are kept between runs, so dependencies compile once.
@@ -55,7 +56,7 @@ pub fn fetch(course: &Course) -> Result<()> {
 pub fn build<'c>(
     course: &'c Course,
     stage: &mut Stage,
-    ready: &dyn Fn(&'c Exercise, &Path, &[String]),
+    ready: &dyn Fn(&'c Exercise, &Path, &[StudentKey]),
 ) -> Result<Built> {
     let mut built = Built::default();
     // Each round builds every remaining suite, or splits or drops at least one student,
@@ -65,7 +66,8 @@ pub fn build<'c>(
             .exercises
             .iter()
             .filter(|e| {
-                stage.members.contains_key(&e.slug) && !built.binaries.contains_key(&e.slug)
+                stage.members.contains_key(e.slug.as_str())
+                    && !built.binaries.contains_key(e.slug.as_str())
             })
             .collect();
         if pending.is_empty() {
@@ -76,7 +78,7 @@ pub fn build<'c>(
             if let Some(exercise) = exercise {
                 let keys = stage
                     .members
-                    .get(&exercise.slug)
+                    .get(exercise.slug.as_str())
                     .map_or(&[][..], Vec::as_slice);
                 ready(exercise, binary, keys);
             }
@@ -84,7 +86,7 @@ pub fn build<'c>(
         let packages: Vec<String> = pending.iter().map(|e| Stage::suite_package(e)).collect();
         let students = pending
             .iter()
-            .filter_map(|e| stage.members.get(&e.slug))
+            .filter_map(|e| stage.members.get(e.slug.as_str()))
             .map(Vec::len)
             .max()
             .unwrap_or(0);
@@ -104,7 +106,7 @@ pub fn build<'c>(
         }
         // A student's crate holding several exercises did not compile: build each of
         // them as a crate of its own, and judge each on its own errors, next round.
-        let split: Vec<String> = stage
+        let split: Vec<StudentKey> = stage
             .keys
             .iter()
             .filter(|key| outcome.errors.contains_key(key.as_str()))
@@ -116,7 +118,9 @@ pub fn build<'c>(
         }
         for exercise in pending {
             if let Some(binary) = outcome.binaries.get(&Stage::suite_package(exercise)) {
-                built.binaries.insert(exercise.slug.clone(), binary.clone());
+                built
+                    .binaries
+                    .insert(LessonSlug::from(exercise.slug.as_str()), binary.clone());
                 continue;
             }
             if !split.is_empty() {
@@ -125,15 +129,15 @@ pub fn build<'c>(
             }
             let members = stage
                 .members
-                .get(&exercise.slug)
+                .get(exercise.slug.as_str())
                 .cloned()
                 .unwrap_or_default();
-            let failed: Vec<String> = members
+            let failed: Vec<StudentKey> = members
                 .iter()
                 .filter(|key| outcome.errors_of(stage, exercise, key).is_some())
                 .cloned()
                 .collect();
-            let blamed: BTreeMap<String, String> = if failed.is_empty() {
+            let blamed: BTreeMap<StudentKey, String> = if failed.is_empty() {
                 culprits(course, stage, exercise)?
             } else {
                 failed
@@ -144,7 +148,7 @@ pub fn build<'c>(
             for (key, message) in &blamed {
                 built
                     .failures
-                    .insert((key.clone(), exercise.slug.clone()), message.clone());
+                    .insert(Pair::new(key, &exercise.slug), message.clone());
             }
             let keep = members
                 .into_iter()
@@ -173,11 +177,11 @@ fn culprits(
     course: &Course,
     stage: &Stage,
     exercise: &Exercise,
-) -> Result<BTreeMap<String, String>> {
+) -> Result<BTreeMap<StudentKey, String>> {
     let solos = stage::write_solo_suites(stage, exercise)?;
     let packages: Vec<String> = solos.keys().cloned().collect();
     let outcome = cargo_build(course, stage, &packages, 1, &|_, _| {});
-    let keys: Vec<String> = solos.values().cloned().collect();
+    let keys: Vec<StudentKey> = solos.values().cloned().collect();
     stage::remove_solo_suites(stage, exercise, &keys)?;
     let outcome = outcome?;
     let mut blamed = BTreeMap::new();
@@ -218,13 +222,7 @@ fn gave_up_alone(course: &Course, stage: &Stage, key: &str, outcome: &CargoOutco
     let lessons = course
         .exercises
         .iter()
-        .filter(|e| {
-            stage
-                .members
-                .get(&e.slug)
-                .is_some_and(|keys| keys.iter().any(|k| k == key))
-                && stage.crate_package(key, e) == key
-        })
+        .filter(|e| stage.is_member(key, e) && stage.crate_package(key, e) == key)
         .count();
     let errors = outcome.errors.get(key).map_or(&[][..], Vec::as_slice);
     lessons <= 1 && errors.iter().all(|e| e.contains(crate::compiler::GAVE_UP))
@@ -245,7 +243,7 @@ impl CargoOutcome {
     /// The compiler errors that are this student's fault, in the student's own terms.
     fn errors_of(&self, stage: &Stage, exercise: &Exercise, key: &str) -> Option<String> {
         let own = self.errors.get(&stage.crate_package(key, exercise));
-        let lines = stage.lines.get(&exercise.slug);
+        let lines = stage.lines.get(exercise.slug.as_str());
         let in_tests: Vec<&String> = self
             .suite_errors
             .get(&Stage::suite_package(exercise))

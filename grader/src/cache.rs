@@ -164,6 +164,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verdict::Fate;
 
     #[test]
     fn the_same_entry_stored_from_many_threads_at_once_is_stored() {
@@ -179,8 +180,7 @@ mod tests {
         let verdict = ExerciseVerdict {
             slug: "01".into(),
             tests: Vec::new(),
-            compile_error: None,
-            rejected: None,
+            fate: Fate::Ran,
         };
         std::thread::scope(|scope| {
             for _ in 0..8 {
@@ -194,6 +194,31 @@ mod tests {
         assert!(cache.load("01", &sources).is_some());
         let files = fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(files, 1, "one entry, no temporary file left");
+    }
+
+    #[test]
+    fn an_entry_of_the_old_format_is_simply_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache {
+            dir: dir.path().to_path_buf(),
+            suites: BTreeMap::from([("01".to_string(), "suite".to_string())]),
+            writes: AtomicUsize::new(0),
+        };
+        let sources = Sources {
+            files: BTreeMap::from([(PathBuf::from("lib.rs"), b"fn f() {}".to_vec())]),
+        };
+        let path = cache.path("01", &sources).unwrap();
+        let old = r#"{"slug":"01","tests":[],"compile_error":"E0308","rejected":null}"#;
+        fs::write(&path, old).unwrap();
+        assert!(cache.load("01", &sources).is_none());
+        let verdict = ExerciseVerdict {
+            slug: "01".into(),
+            tests: Vec::new(),
+            fate: Fate::NotCompiled("E0308".into()),
+        };
+        cache.store(&sources, &verdict).unwrap();
+        let loaded = cache.load("01", &sources).expect("the new format loads");
+        assert_eq!(loaded.fate, verdict.fate);
     }
 
     #[test]
@@ -217,8 +242,7 @@ mod tests {
                 test("hidden_fail", true, Status::Failed),
                 test("visible_pass", false, Status::Passed),
             ],
-            compile_error: None,
-            rejected: None,
+            fate: Fate::Ran,
         };
         let kept = without_hidden_runs(&verdict);
         let actual: Vec<Option<&str>> = kept.tests.iter().map(|t| t.actual.as_deref()).collect();

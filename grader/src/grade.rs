@@ -12,6 +12,7 @@ use crate::course::Course;
 use crate::course::Exercise;
 use crate::demo;
 use crate::discover;
+use crate::pair::HandIn;
 use crate::pipeline::{self, Progress};
 use crate::report::{self, Report};
 use crate::run::RunOptions;
@@ -88,10 +89,10 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         .map(|s| {
             let mut todo = s.clone();
             todo.exercises
-                .retain(|slug, _| !reused.contains_key(&(s.id.clone(), slug.clone())));
+                .retain(|slug, _| !reused.contains_key(&HandIn::new(&s.id, slug)));
             todo
         })
-        .filter(|s| !s.exercises.is_empty() || !reused.keys().any(|(id, _)| id == &s.id))
+        .filter(|s| !s.exercises.is_empty() || !reused.keys().any(|h| h.student == s.id))
         .collect();
     if request.resume {
         let total: usize = class.submissions.iter().map(|s| s.exercises.len()).sum();
@@ -150,15 +151,12 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
 }
 
 /// Takes every (student, exercise) whose verdict is already in the cache.
-fn from_cache(
-    cache: &Cache,
-    submissions: &[Submission],
-) -> BTreeMap<(String, String), ExerciseVerdict> {
+fn from_cache(cache: &Cache, submissions: &[Submission]) -> BTreeMap<HandIn, ExerciseVerdict> {
     let mut reused = BTreeMap::new();
     for submission in submissions {
         for (slug, sources) in &submission.exercises {
             if let Some(verdict) = cache.load(slug, sources) {
-                reused.insert((submission.id.clone(), slug.clone()), verdict);
+                reused.insert(HandIn::new(&submission.id, slug), verdict);
             }
         }
     }
@@ -171,7 +169,7 @@ fn merge(
     course: &Course,
     submissions: &[Submission],
     fresh: Vec<Graded>,
-    mut reused: BTreeMap<(String, String), ExerciseVerdict>,
+    mut reused: BTreeMap<HandIn, ExerciseVerdict>,
 ) -> Vec<Graded> {
     let mut fresh: BTreeMap<String, Graded> =
         fresh.into_iter().map(|g| (g.id.clone(), g)).collect();
@@ -184,9 +182,7 @@ fn merge(
                 notes: submission.notes.clone(),
             });
             for exercise in &course.exercises {
-                if let Some(verdict) =
-                    reused.remove(&(submission.id.clone(), exercise.slug.clone()))
-                {
+                if let Some(verdict) = reused.remove(&HandIn::new(&submission.id, &exercise.slug)) {
                     graded.exercises.push(verdict);
                 }
             }

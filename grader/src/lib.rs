@@ -14,6 +14,8 @@ pub mod course;
 pub mod demo;
 pub mod discover;
 pub mod grade;
+pub mod outcome;
+pub mod pair;
 pub mod pipeline;
 pub mod process;
 pub mod report;

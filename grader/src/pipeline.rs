@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::build::{self, Built};
 use crate::course::{Course, Exercise};
+use crate::pair::StudentKey;
 use crate::run::Observation;
 use crate::run::{self, RunOptions};
 use crate::stage::{self, Stage};
@@ -126,20 +127,19 @@ impl<'a> Compiled<'a> {
         };
         let (sender, receiver) = mpsc::channel();
         let (built, observations) = std::thread::scope(|scope| {
-            let runner =
-                scope.spawn(|| run::run_units(receiver, &folder, options, &on_observation));
+            let runner = scope.spawn(|| run::run_jobs(receiver, &folder, options, &on_observation));
             let built = {
                 // Dropped when the build ends, however it ends: the runner then finishes
                 // what it has and stops.
                 let sender = sender;
-                let ready = |exercise: &'a Exercise, binary: &Path, keys: &[String]| {
+                let ready = |exercise: &'a Exercise, binary: &Path, keys: &[StudentKey]| {
                     for key in keys {
-                        let unit = run::Unit {
+                        let job = run::Job {
                             exercise,
                             key: key.clone(),
                             binary: binary.to_path_buf(),
                         };
-                        let _ = sender.send(unit);
+                        let _ = sender.send(job);
                     }
                 };
                 build::build(course, stage, &ready)
@@ -191,7 +191,7 @@ impl<'a> Compiled<'a> {
         // Refused and uncompiled exercises never ran: report them now.
         for (submission, graded) in self.batch.iter().zip(&graded) {
             for verdict in &graded.exercises {
-                if verdict.rejected.is_some() || verdict.compile_error.is_some() {
+                if !verdict.fate.compiled() {
                     judged(submission, verdict);
                 }
             }
@@ -203,14 +203,14 @@ impl<'a> Compiled<'a> {
 /// The batch index and exercise an observation belongs to.
 fn locate<'c>(
     course: &'c Course,
-    keys: &[String],
+    keys: &[StudentKey],
     observation: &Observation,
 ) -> Option<(usize, &'c Exercise)> {
-    let index = keys.iter().position(|k| k == &observation.key)?;
+    let index = keys.iter().position(|k| k == &observation.pair.student)?;
     let exercise = course
         .exercises
         .iter()
-        .find(|e| e.slug == observation.slug)?;
+        .find(|e| observation.pair.lesson == e.slug)?;
     Some((index, exercise))
 }
 

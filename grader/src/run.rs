@@ -27,6 +27,7 @@ use timeline_check::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence};
 
 use crate::build::Built;
 use crate::course::{Course, Exercise};
+use crate::pair::{Pair, StudentKey};
 use crate::process::{self, Exit};
 use crate::sandbox::{Choice, Sandbox};
 use crate::stage::Stage;
@@ -109,10 +110,8 @@ pub enum Observed {
 /// One student's run of one exercise.
 #[derive(Debug, Clone)]
 pub struct Observation {
-    /// The student's key in the batch.
-    pub key: String,
-    /// The exercise.
-    pub slug: String,
+    /// Whose run of which lesson.
+    pub pair: Pair,
     /// Test name -> what happened.
     pub tests: BTreeMap<String, Observed>,
 }
@@ -128,31 +127,31 @@ pub fn default_jobs() -> usize {
 
 /// One student's exercise, ready to run: the batch binary holding its tests.
 #[derive(Debug, Clone)]
-pub struct Unit<'a> {
+pub struct Job<'a> {
     /// The exercise.
     pub exercise: &'a Exercise,
     /// The student's key in the batch.
-    pub key: String,
+    pub key: StudentKey,
     /// The exercise's batch test binary.
     pub binary: PathBuf,
 }
 
 /// Every compiled (student, exercise) pair of a built batch, in course order.
-pub fn units<'a>(course: &'a Course, stage: &Stage, built: &Built) -> Vec<Unit<'a>> {
-    let mut units = Vec::new();
+pub fn jobs<'a>(course: &'a Course, stage: &Stage, built: &Built) -> Vec<Job<'a>> {
+    let mut jobs = Vec::new();
     for exercise in &course.exercises {
         if let (Some(binary), Some(keys)) = (
-            built.binaries.get(&exercise.slug),
-            stage.members.get(&exercise.slug),
+            built.binaries.get(exercise.slug.as_str()),
+            stage.members.get(exercise.slug.as_str()),
         ) {
-            units.extend(keys.iter().map(|key| Unit {
+            jobs.extend(keys.iter().map(|key| Job {
                 exercise,
                 key: key.clone(),
                 binary: binary.clone(),
             }));
         }
     }
-    units
+    jobs
 }
 
 /// Runs every compiled (student, exercise) pair, `options.jobs` processes at a time.
@@ -167,23 +166,23 @@ pub fn run(
     done: &(dyn Fn(&Observation) + Sync),
 ) -> Result<Vec<Observation>> {
     let (sender, receiver) = mpsc::channel();
-    for unit in units(course, stage, built) {
-        sender.send(unit).expect("the receiver is alive");
+    for job in jobs(course, stage, built) {
+        sender.send(job).expect("the receiver is alive");
     }
     drop(sender);
-    run_units(receiver, work, options, done)
+    run_jobs(receiver, work, options, done)
 }
 
-/// Runs units as they arrive (the build sends an exercise's units as soon as its batch
+/// Runs jobs as they arrive (the build sends an exercise's jobs as soon as its batch
 /// binary is linked, so tests run while other exercises still compile), until the sender
-/// is dropped and every unit has run.
-pub fn run_units(
-    units: mpsc::Receiver<Unit<'_>>,
+/// is dropped and every job has run.
+pub fn run_jobs(
+    jobs: mpsc::Receiver<Job<'_>>,
     work: &Path,
     options: &RunOptions,
     done: &(dyn Fn(&Observation) + Sync),
 ) -> Result<Vec<Observation>> {
-    let queue = Mutex::new((units, 0usize));
+    let queue = Mutex::new((jobs, 0usize));
     let results = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for slot in 0..options.jobs.max(1) {
@@ -192,17 +191,17 @@ pub fn run_units(
                 loop {
                     let next = {
                         let mut queue = queue.lock().expect("queue lock");
-                        let (units, taken) = &mut *queue;
-                        units.recv().ok().map(|unit| {
+                        let (jobs, taken) = &mut *queue;
+                        jobs.recv().ok().map(|job| {
                             *taken += 1;
-                            (*taken, unit)
+                            (*taken, job)
                         })
                     };
-                    let Some((index, unit)) = next else {
+                    let Some((index, job)) = next else {
                         break;
                     };
                     let folder = work.join(format!("run-{index}"));
-                    let result = run_unit(&unit, &folder, options, slot);
+                    let result = run_job(&job, &folder, options, slot);
                     if let Ok(observation) = &result {
                         done(observation);
                     }
@@ -216,13 +215,8 @@ pub fn run_units(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-fn run_unit(
-    unit: &Unit<'_>,
-    work: &Path,
-    options: &RunOptions,
-    slot: usize,
-) -> Result<Observation> {
-    let (exercise, key, binary) = (unit.exercise, unit.key.as_str(), unit.binary.as_path());
+fn run_job(job: &Job<'_>, work: &Path, options: &RunOptions, slot: usize) -> Result<Observation> {
+    let (exercise, key, binary) = (job.exercise, job.key.as_str(), job.binary.as_path());
     let tests: Vec<(String, String)> = exercise
         .suites
         .iter()
@@ -264,8 +258,7 @@ fn run_unit(
         observed.insert(test.clone(), result);
     }
     Ok(Observation {
-        key: key.to_string(),
-        slug: exercise.slug.clone(),
+        pair: Pair::new(&job.key, &exercise.slug),
         tests: observed,
     })
 }

@@ -39,6 +39,7 @@ use anyhow::{Context, Result};
 use toml::{Table, Value};
 
 use crate::course::{Course, Exercise};
+use crate::pair::{LessonSlug, Pair, StudentKey};
 use crate::scan;
 
 mod files;
@@ -56,22 +57,30 @@ pub struct Stage {
     /// The generated workspace.
     pub dir: PathBuf,
     /// Short keys (`s001`, ...) in the order of the batch, with the submission index.
-    pub keys: Vec<String>,
-    /// Per exercise slug: the keys of the students whose crate is in that exercise's suite.
-    pub members: BTreeMap<String, Vec<String>>,
-    /// Per exercise slug and line of its `batch.rs`: the key that line belongs to.
-    pub lines: BTreeMap<String, BTreeMap<usize, String>>,
-    /// Per (key, exercise slug): why the student's code was refused before building.
-    pub rejected: BTreeMap<(String, String), String>,
-    /// (key, exercise slug) pairs built as a crate of their own; every other exercise of a
-    /// student is a module of the student's crate.
-    pub own: BTreeSet<(String, String)>,
+    pub keys: Vec<StudentKey>,
+    /// Per lesson: the students whose crate is in that lesson's test crate.
+    pub members: BTreeMap<LessonSlug, Vec<StudentKey>>,
+    /// Per lesson and line of its `batch.rs`: the student that line belongs to.
+    pub lines: BTreeMap<LessonSlug, BTreeMap<usize, StudentKey>>,
+    /// Per pair: why the student's code was refused before building.
+    pub rejected: BTreeMap<Pair, String>,
+    /// Pairs built as a crate of their own; every other lesson of a student is a module of
+    /// the student's crate.
+    pub own: BTreeSet<Pair>,
 }
 
 impl Stage {
+    /// Whether a student's lesson has a test crate (was neither refused nor dropped).
+    pub fn is_member(&self, key: &str, exercise: &Exercise) -> bool {
+        self.members
+            .get(exercise.slug.as_str())
+            .is_some_and(|keys| keys.iter().any(|k| k == key))
+    }
+
     /// Whether a student's exercise is built as a crate of its own.
     fn is_own(&self, key: &str, exercise: &Exercise) -> bool {
-        self.own.contains(&(key.to_string(), exercise.slug.clone()))
+        self.own
+            .contains(&Pair::new(&StudentKey::from(key), &exercise.slug))
     }
 
     /// The package that holds a student's exercise: their crate (`s001`), or the exercise's
@@ -131,7 +140,9 @@ pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage
         fs::remove_dir_all(&next).with_context(|| format!("cannot clear {}", next.display()))?;
     }
     let width = batch.len().to_string().len().max(3);
-    let keys: Vec<String> = (1..=batch.len()).map(|i| format!("s{i:0width$}")).collect();
+    let keys = (0..batch.len())
+        .map(|i| StudentKey::numbered(i, width))
+        .collect();
     let mut stage = Stage {
         dir: next.clone(),
         keys,
@@ -151,14 +162,14 @@ pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage
             let Some(sources) = submission.exercises.get(&exercise.slug) else {
                 continue;
             };
-            let unit = (key.clone(), exercise.slug.clone());
+            let unit = Pair::new(key, &exercise.slug);
             if let Some(why) = scan::refused(sources, &exercise.manifest.given) {
                 stage.rejected.insert(unit, why);
                 continue;
             }
             stage
                 .members
-                .entry(exercise.slug.clone())
+                .entry(unit.lesson.clone())
                 .or_default()
                 .push(key.clone());
             if combined.is_some() && !needs_own_crate(sources, &exercise.manifest.given) {
@@ -187,27 +198,37 @@ pub fn write(course: &Course, batch: &[&Submission], dir: &Path) -> Result<Stage
 
 /// Rewrites an exercise's test crate with only `keys` in it (after dropping students whose
 /// code did not compile).
-pub fn rewrite_suite(stage: &mut Stage, exercise: &Exercise, keys: Vec<String>) -> Result<()> {
+pub fn rewrite_suite(stage: &mut Stage, exercise: &Exercise, keys: Vec<StudentKey>) -> Result<()> {
     if keys.is_empty() {
-        stage.members.remove(&exercise.slug);
+        stage.members.remove(exercise.slug.as_str());
     } else {
-        stage.members.insert(exercise.slug.clone(), keys);
+        stage
+            .members
+            .insert(LessonSlug::from(exercise.slug.as_str()), keys);
     }
     write_suite(stage, exercise)
 }
 
 /// Writes a test crate of its own for each student of an exercise's test crate; returns
 /// package -> key. See [`remove_solo_suites`].
-pub fn write_solo_suites(stage: &Stage, exercise: &Exercise) -> Result<BTreeMap<String, String>> {
+pub fn write_solo_suites(
+    stage: &Stage,
+    exercise: &Exercise,
+) -> Result<BTreeMap<String, StudentKey>> {
     let mut packages = BTreeMap::new();
-    for key in stage.members.get(&exercise.slug).into_iter().flatten() {
+    for key in stage
+        .members
+        .get(exercise.slug.as_str())
+        .into_iter()
+        .flatten()
+    {
         packages.insert(write_solo_suite(stage, exercise, key)?, key.clone());
     }
     Ok(packages)
 }
 
 /// Removes the test crates [`write_solo_suites`] wrote for `keys`.
-pub fn remove_solo_suites(stage: &Stage, exercise: &Exercise, keys: &[String]) -> Result<()> {
+pub fn remove_solo_suites(stage: &Stage, exercise: &Exercise, keys: &[StudentKey]) -> Result<()> {
     for key in keys {
         let dir = stage.dir.join("suites").join(solo_package(exercise, key));
         if dir.exists() {
@@ -266,11 +287,7 @@ pub fn split(course: &Course, stage: &mut Stage, key: &str) -> Result<()> {
     let combined = stage.dir.join("crates").join(key);
     let mut moved = Vec::new();
     for exercise in &course.exercises {
-        let member = stage
-            .members
-            .get(&exercise.slug)
-            .is_some_and(|keys| keys.iter().any(|k| k == key));
-        if !member || stage.is_own(key, exercise) {
+        if !stage.is_member(key, exercise) || stage.is_own(key, exercise) {
             continue;
         }
         let crate_dir = stage.dir.join("crates").join(own_package(key, exercise));
@@ -281,7 +298,9 @@ pub fn split(course: &Course, stage: &mut Stage, key: &str) -> Result<()> {
         // The combined crate may have re-exported the class's copy: compile it here.
         write_given(&crate_dir.join("src"), exercise)?;
         write_own_manifest(&crate_dir, exercise, key)?;
-        stage.own.insert((key.to_string(), exercise.slug.clone()));
+        stage
+            .own
+            .insert(Pair::new(&StudentKey::from(key), &exercise.slug));
         moved.push(exercise);
     }
     if combined.exists() {

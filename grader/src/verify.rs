@@ -127,7 +127,7 @@ pub fn verify(
             let compile_error = runs[0][index]
                 .exercises
                 .iter()
-                .find_map(|e| e.compile_error.clone());
+                .find_map(|e| e.fate.compile_errors().map(str::to_string));
             let failures = if *expect == Expect::PassAll {
                 failures(&runs[0][index], &expectations)
             } else {
@@ -214,7 +214,7 @@ fn explain(test: &TestVerdict, expected: Option<&str>) -> String {
         }
         (_, None) => {}
     }
-    if let Some(message) = &test.message {
+    if let Some(message) = crate::report::feedback::message(test) {
         let _ = writeln!(out, "{message}");
     }
     out

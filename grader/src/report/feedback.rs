@@ -9,7 +9,7 @@ use similar::TextDiff;
 
 use super::Report;
 use crate::course::Exercise;
-use crate::verdict::{ExerciseVerdict, Graded, Status, TestVerdict};
+use crate::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
 
 /// Lines of a diff or an output shown at most.
 const MAX_LINES: usize = 80;
@@ -69,12 +69,15 @@ fn exercise_section(
         verdict.points(),
         verdict.max_points()
     );
-    if let Some(why) = &verdict.rejected {
-        let _ = writeln!(out, "{}\n", fenced("text", why));
-    }
-    if let Some(error) = &verdict.compile_error {
-        let _ = writeln!(out, "Your code did not compile, so no test could run:\n");
-        let _ = writeln!(out, "{}", fenced("text", error));
+    match &verdict.fate {
+        Fate::Refused(why) => {
+            let _ = writeln!(out, "{}\n", fenced("text", why));
+        }
+        Fate::NotCompiled(error) => {
+            let _ = writeln!(out, "Your code did not compile, so no test could run:\n");
+            let _ = writeln!(out, "{}", fenced("text", error));
+        }
+        Fate::Ran | Fate::NotRun(_) => {}
     }
     for test in &verdict.tests {
         if test.status == Status::Passed {
@@ -83,7 +86,7 @@ fn exercise_section(
                 "- ✓ `{}` ({} / {})",
                 test.name, test.points, test.max_points
             );
-        } else if verdict.compile_error.is_none() && verdict.rejected.is_none() {
+        } else if verdict.fate.compiled() {
             let _ = writeln!(
                 out,
                 "- ✗ `{}` ({} / {}): {}",
@@ -94,7 +97,7 @@ fn exercise_section(
             );
         }
     }
-    if verdict.compile_error.is_none() && verdict.rejected.is_none() {
+    if verdict.fate.compiled() {
         for test in verdict.tests.iter().filter(|t| t.status != Status::Passed) {
             let _ = writeln!(out, "\n### ✗ `{}`\n", test.name);
             let _ = writeln!(out, "{}", test_markdown(report, exercise, test));
@@ -140,7 +143,7 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
         },
         (None, _) => {}
     }
-    if let Some(message) = &test.message {
+    if let Some(message) = message(test) {
         let _ = writeln!(out, "{}\n", fenced("text", message.trim_end()));
     }
     if test.flaky {
@@ -157,6 +160,15 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
         let _ = writeln!(out, "**Hint:** {hint}");
     }
     out.trim_end().to_string()
+}
+
+/// Why a test has no run to show, in words: its own message, else what its status says.
+pub fn message(test: &TestVerdict) -> Option<&str> {
+    test.message.as_deref().or(match test.status {
+        Status::Rejected => Some("the code was refused before building"),
+        Status::NotCompiled => Some("the code did not compile"),
+        _ => None,
+    })
 }
 
 /// The same information as plain text, for JUnit and Gradescope.
@@ -244,6 +256,34 @@ mod tests {
         let d = diff("", &actual);
         assert_eq!(d.lines().count(), FOLD_HEAD + 1 + FOLD_TAIL, "{d}");
         assert!(d.contains("+... (21 more lines like these)"), "{d}");
+    }
+
+    #[test]
+    fn a_test_without_a_message_is_explained_by_its_status() {
+        let test = |status, message: Option<&str>| TestVerdict {
+            name: "t".into(),
+            status,
+            points: 0,
+            max_points: 1,
+            hidden: false,
+            actual: None,
+            blocking: None,
+            message: message.map(str::to_string),
+            wall_ms: None,
+            flaky: false,
+        };
+        let said = |status, text| message(&test(status, text)).map(str::to_string);
+        let refused = said(Status::Rejected, None);
+        assert_eq!(
+            refused.as_deref(),
+            Some("the code was refused before building")
+        );
+        let broken = said(Status::NotCompiled, None);
+        assert_eq!(broken.as_deref(), Some("the code did not compile"));
+        let never = said(Status::NotCompiled, Some("the test did not run"));
+        assert_eq!(never.as_deref(), Some("the test did not run"));
+        assert_eq!(said(Status::Failed, None), None);
+        assert_eq!(said(Status::Passed, None), None);
     }
 
     #[test]

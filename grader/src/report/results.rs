@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::Report;
-use crate::verdict::{Graded, Status, TestVerdict};
+use crate::verdict::{Fate, Graded, Status, TestVerdict};
 
 /// Version of the `results.json` schema.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -140,8 +140,8 @@ fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
                 Some(e) => StudentExercise {
                     slug,
                     submitted: true,
-                    rejected: e.rejected.is_some(),
-                    compiled: e.compile_error.is_none() && e.rejected.is_none(),
+                    rejected: matches!(e.fate, Fate::Refused(_)),
+                    compiled: e.fate.compiled(),
                     points: e.points(),
                     max_points: e.max_points(),
                     tests: e.tests.iter().map(test).collect(),

@@ -12,6 +12,7 @@ use super::Stage;
 use super::files::{read_toml, write_toml};
 use super::manifest::path_dependency;
 use crate::course::Exercise;
+use crate::pair::{LessonSlug, StudentKey};
 
 /// The crate the tests check runs with, and its feature for grading builds.
 const CHECK_CRATE: &str = "timeline-check";
@@ -23,20 +24,26 @@ pub(super) fn write_suite(stage: &mut Stage, exercise: &Exercise) -> Result<()> 
     if suite_dir.exists() {
         fs::remove_dir_all(&suite_dir)?;
     }
-    let Some(keys) = stage.members.get(&exercise.slug) else {
-        stage.lines.remove(&exercise.slug);
+    let Some(keys) = stage.members.get(exercise.slug.as_str()) else {
+        stage.lines.remove(exercise.slug.as_str());
         return Ok(());
     };
     let lines = write_test_crate(stage, exercise, &package, keys)?;
-    stage.lines.insert(exercise.slug.clone(), lines);
+    stage
+        .lines
+        .insert(LessonSlug::from(exercise.slug.as_str()), lines);
     Ok(())
 }
 
 /// The test crate of one student alone (`suite-exercise-01-s001`), to find who stops the
 /// batch's test crate from building when no error names a line of it. Returns its package.
-pub(super) fn write_solo_suite(stage: &Stage, exercise: &Exercise, key: &str) -> Result<String> {
+pub(super) fn write_solo_suite(
+    stage: &Stage,
+    exercise: &Exercise,
+    key: &StudentKey,
+) -> Result<String> {
     let package = solo_package(exercise, key);
-    write_test_crate(stage, exercise, &package, &[key.to_string()])?;
+    write_test_crate(stage, exercise, &package, std::slice::from_ref(key))?;
     Ok(package)
 }
 
@@ -51,8 +58,8 @@ fn write_test_crate(
     stage: &Stage,
     exercise: &Exercise,
     package: &str,
-    keys: &[String],
-) -> Result<BTreeMap<usize, String>> {
+    keys: &[StudentKey],
+) -> Result<BTreeMap<usize, StudentKey>> {
     let suite_dir = stage.dir.join("suites").join(package);
     if suite_dir.exists() {
         fs::remove_dir_all(&suite_dir)?;
