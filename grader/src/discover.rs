@@ -62,16 +62,11 @@ pub fn discover(course: &Course, folder: &Path) -> Result<Class> {
             folder.display()
         );
     }
-    let entries = fs::read_dir(folder)
-        .with_context(|| format!("cannot read the submissions folder {}", folder.display()))?;
+    let entries = list_entries(folder)?;
+    refuse_duplicate_ids(&entries, folder)?;
     let mut class = Class::default();
-    for entry in entries {
-        let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        match read_entry(course, &entry.path(), &name) {
+    for (name, path) in entries {
+        match read_entry(course, &path, &name) {
             Ok(Some(submission)) => class.submissions.push(submission),
             Ok(None) => class
                 .skipped
@@ -90,6 +85,54 @@ pub fn discover(course: &Course, folder: &Path) -> Result<Class> {
     Ok(class)
 }
 
+/// The entries of the submissions folder (name, path), hidden ones left out, by name.
+fn list_entries(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let entries = fs::read_dir(folder)
+        .with_context(|| format!("cannot read the submissions folder {}", folder.display()))?;
+    let mut listed = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') {
+            listed.push((name, entry.path()));
+        }
+    }
+    listed.sort();
+    Ok(listed)
+}
+
+/// The student id an entry stands for: a folder's name, an archive's name without its
+/// extension; `None` for anything else.
+fn entry_id(name: &str, is_dir: bool) -> Option<&str> {
+    if is_dir {
+        return Some(name);
+    }
+    name.strip_suffix(".zip")
+        .or_else(|| name.strip_suffix(".tar.gz"))
+        .or_else(|| name.strip_suffix(".tgz"))
+}
+
+/// Two entries for one student (`alice/` beside `alice.zip`) would leave one hand-in
+/// ungraded: refused before any work, naming both.
+fn refuse_duplicate_ids(entries: &[(String, PathBuf)], folder: &Path) -> Result<()> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, path) in entries {
+        let is_dir = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        let Some(id) = entry_id(name, is_dir) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(id, name) {
+            bail!(
+                "two entries of {} are for student `{id}`: `{first}` and `{name}`; keep the one \
+                 to grade (a student's id is the entry's name without .zip, .tar.gz or .tgz) \
+                 and run again",
+                folder.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn read_entry(course: &Course, path: &Path, name: &str) -> Result<Option<Submission>> {
     let metadata = fs::symlink_metadata(path)?;
     let mut intake = Intake::new(course);
@@ -98,14 +141,12 @@ fn read_entry(course: &Course, path: &Path, name: &str) -> Result<Option<Submiss
         name.to_string()
     } else if !metadata.is_file() {
         return Ok(None);
-    } else if let Some(id) = name.strip_suffix(".zip") {
-        read_zip(path, &mut intake).context("unreadable .zip archive")?;
-        id.to_string()
-    } else if let Some(id) = name
-        .strip_suffix(".tar.gz")
-        .or_else(|| name.strip_suffix(".tgz"))
-    {
-        read_tar_gz(path, &mut intake).context("unreadable .tar.gz archive")?;
+    } else if let Some(id) = entry_id(name, false) {
+        if name.ends_with(".zip") {
+            read_zip(path, &mut intake).context("unreadable .zip archive")?;
+        } else {
+            read_tar_gz(path, &mut intake).context("unreadable .tar.gz archive")?;
+        }
         id.to_string()
     } else {
         return Ok(None);
@@ -507,6 +548,36 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_entries_for_one_student_are_refused_naming_both() {
+        let folder = tempfile::tempdir().unwrap();
+        fs::create_dir(folder.path().join("alice")).unwrap();
+        fs::write(folder.path().join("alice.zip"), b"").unwrap();
+        fs::create_dir(folder.path().join("bob")).unwrap();
+        fs::write(folder.path().join("notes.txt"), b"").unwrap();
+        let entries = list_entries(folder.path()).unwrap();
+        let error = refuse_duplicate_ids(&entries, folder.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`alice`: `alice` and `alice.zip`"),
+            "{error}"
+        );
+        fs::remove_file(folder.path().join("alice.zip")).unwrap();
+        let entries = list_entries(folder.path()).unwrap();
+        assert!(refuse_duplicate_ids(&entries, folder.path()).is_ok());
+    }
+
+    #[test]
+    fn an_entry_stands_for_the_student_its_name_says() {
+        assert_eq!(entry_id("alice", true), Some("alice"));
+        assert_eq!(entry_id("alice.zip", false), Some("alice"));
+        assert_eq!(entry_id("alice.tar.gz", false), Some("alice"));
+        assert_eq!(entry_id("alice.tgz", false), Some("alice"));
+        assert_eq!(entry_id("alice.zip", true), Some("alice.zip"));
+        assert_eq!(entry_id("notes.txt", false), None);
+    }
 
     #[test]
     fn refuses_paths_that_climb_or_are_absolute() {
