@@ -26,7 +26,7 @@
 //! ```
 //!
 //! That makes six link steps for a class instead of one per student per exercise, the
-//! largest cost in grading (see `shared/notes/performance.md`). Students still never share a
+//! largest cost in grading (see the README's Performance section). Students still never share a
 //! process: the runner starts the binary once per student with that student's test names.
 
 use std::collections::{BTreeMap, BTreeSet};
