@@ -212,8 +212,34 @@ fn bar() -> ProgressBar {
     bar
 }
 
+impl Grading<'_> {
+    /// A line of progress: above the bar on a terminal, a plain line in a log.
+    fn say(&self, line: &str) {
+        if self.bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            self.bar.suspend(|| eprintln!("{line}"));
+        }
+    }
+}
+
 impl Progress for Grading<'_> {
+    fn linked(&self, lesson: &str, students: usize) {
+        self.say(&format!(
+            "built {lesson}: the tests of {students} student(s) start"
+        ));
+    }
+
+    fn graded(&self, size: usize, pairs: usize) {
+        self.say(&format!(
+            "graded a batch of {size} submission(s), {pairs} student-exercise(s)"
+        ));
+    }
+
     fn building(&self, size: usize) {
+        if self.bar.is_hidden() {
+            eprintln!("building {size} submission(s)");
+        }
         self.bar.set_style(
             ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"),
         );

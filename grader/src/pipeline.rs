@@ -106,6 +106,7 @@ impl<'a> Compiled<'a> {
         options: &RunOptions,
         expectations: &Expectations,
         judged: &(dyn Fn(&Submission, &ExerciseVerdict) + Sync),
+        progress: &dyn Progress,
     ) -> Result<Vec<Graded>> {
         self.runs += 1;
         let folder: PathBuf = self.work.path().join(format!("run-{}", self.runs));
@@ -133,6 +134,7 @@ impl<'a> Compiled<'a> {
                 // what it has and stops.
                 let sender = sender;
                 let ready = |exercise: &'a Exercise, binary: &Path, keys: &[StudentKey]| {
+                    progress.linked(&exercise.slug, keys.len());
                     for key in keys {
                         let job = run::Job {
                             exercise,
@@ -214,12 +216,18 @@ fn locate<'c>(
     Some((index, exercise))
 }
 
-/// Hears how grading goes, to show progress.
+/// Hears how grading goes, to show progress (a terminal, a plain log and CI are
+/// presenters of the same events).
 pub trait Progress: Sync {
     /// A batch of `size` submissions starts building.
     fn building(&self, size: usize);
+    /// A lesson's test binary is linked, holding the tests of `students` students, who start
+    /// running now.
+    fn linked(&self, _lesson: &str, _students: usize) {}
     /// One (student, exercise) pair has been judged; `total` pairs are in this batch.
     fn judged(&self, total: usize, submission: &Submission, verdict: &ExerciseVerdict);
+    /// A batch of `size` submissions is graded, `pairs` (student, exercise) pairs in all.
+    fn graded(&self, _size: usize, _pairs: usize) {}
 }
 
 /// Grades submissions batch by batch. With `repeat` > 1 every test runs that many times;
@@ -241,10 +249,11 @@ pub fn grade(
         let total = compiled.pairs();
         if repeat <= 1 {
             let judged = |s: &Submission, v: &ExerciseVerdict| progress.judged(total, s, v);
-            graded.extend(compiled.build_and_run(options, expectations, &judged)?);
+            graded.extend(compiled.build_and_run(options, expectations, &judged, progress)?);
+            progress.graded(chunk.len(), total);
             continue;
         }
-        let mut first = compiled.build_and_run(options, expectations, &|_, _| {})?;
+        let mut first = compiled.build_and_run(options, expectations, &|_, _| {}, progress)?;
         for _ in 1..repeat {
             let again = compiled.run(options, expectations)?;
             mark_flaky(&mut first, &again);
@@ -254,6 +263,7 @@ pub fn grade(
                 progress.judged(total, submission, verdict);
             }
         }
+        progress.graded(chunk.len(), total);
         graded.extend(first);
     }
     Ok(graded)

@@ -28,6 +28,18 @@ fn grades_the_demo_class_and_writes_every_report() {
         !stderr.contains("warning"),
         "grading the demo class warns about nothing:\n{stderr}"
     );
+    // Without a terminal (a CI log), progress is plain lines: one per lesson built, one per
+    // batch graded.
+    for lesson in ["01-tick-file-watch", "06-cancellation"] {
+        assert!(
+            stderr.contains(&format!("built {lesson}: the tests of ")),
+            "no progress line for {lesson}:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("graded a batch of 7 submission(s)"),
+        "no progress line for the batch:\n{stderr}"
+    );
 
     insta::with_settings!({
         filters => vec![
