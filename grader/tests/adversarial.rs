@@ -601,16 +601,19 @@ fn an_attack_s_source_is_localised_to_its_run() {
         outside: PathBuf::from("/scratch/adversarial-outside-x"),
         port: 4242,
     };
-    let source = "const OUTSIDE: &str = \"/tmp/grader-adversarial-outside\";\n\
-                  const PORT: u16 = 0;\n\
-                  let log = \"/tmp/grader-adversarial-late.log\";\n\
-                  .arg0(\"grader-adversarial-marker-fork-bomb\")\n\
-                  // GRADER-ADVERSARIAL-MARKER fork-bomb\n";
+    // The sentinel path as the corpus writes it (`OUTSIDE_PLACEHOLDER`), and a stray name.
+    let source = format!(
+        "const OUTSIDE: &str = \"{OUTSIDE_PLACEHOLDER}\";\n\
+         const PORT: u16 = 0;\n\
+         let log = \"logs/grader-adversarial-late.log\";\n\
+         .arg0(\"grader-adversarial-marker-fork-bomb\")\n\
+         // GRADER-ADVERSARIAL-MARKER fork-bomb\n"
+    );
     assert_eq!(
-        run.localise(source),
+        run.localise(&source),
         "const OUTSIDE: &str = \"/scratch/adversarial-outside-x\";\n\
          const PORT: u16 = 4242;\n\
-         let log = \"/tmp/grader-adversarial-r1t2-late.log\";\n\
+         let log = \"logs/grader-adversarial-r1t2-late.log\";\n\
          .arg0(\"grader-adversarial-r1t2-marker-fork-bomb\")\n\
          // GRADER-ADVERSARIAL-MARKER fork-bomb\n"
     );
