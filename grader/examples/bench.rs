@@ -38,8 +38,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
+use grader::confine::process::{self, Exit};
 use grader::course::Course;
-use grader::process::{self, Exit};
 
 /// Times the grader on N synthetic submissions beside the naive ways.
 #[derive(Debug, Parser)]
@@ -314,7 +314,8 @@ fn main() -> Result<()> {
         table(
             &rows,
             cores,
-            args.jobs.unwrap_or_else(grader::run::default_jobs)
+            args.jobs
+                .unwrap_or_else(grader::pipeline::run::default_jobs)
         )
     );
     println!("\nLargest class: {}.", mix(&students[..largest_size]));
@@ -635,7 +636,7 @@ fn phases(course: &Course, class: &Path, out: &Path, n: usize, total: Timing) ->
     log(&format!(
         "building class-{n} again through the library, to time the build alone"
     ));
-    let discovered = grader::discover::discover(course, class)?;
+    let discovered = grader::pipeline::discover::discover(course, class)?;
     let mut build = Timing::default();
     for chunk in discovered.submissions.chunks(grader::pipeline::BATCH_SIZE) {
         let clock = Clock::start();
@@ -727,7 +728,7 @@ fn copy_exercises(workspace: &Path, to: &Path) -> Result<()> {
 
 /// `cargo test` in a copy; returns the timing and a one-line summary of the results.
 fn cargo_test(dir: &Path, args: &[String], jobs: Option<usize>) -> Result<(Timing, String)> {
-    let mut command = grader::build::cargo();
+    let mut command = grader::pipeline::build::cargo();
     command
         .arg("test")
         .args(args)

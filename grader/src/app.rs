@@ -7,10 +7,10 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{Cli, Command};
-use crate::compiler::Compiler;
+use crate::confine::compiler::Compiler;
+use crate::confine::sandbox::{Choice, Sandbox};
 use crate::course::{Course, Exercise};
-use crate::run::RunOptions;
-use crate::sandbox::{Choice, Sandbox};
+use crate::pipeline::run::RunOptions;
 
 /// Runs the command line; `Ok(ExitCode::FAILURE)` when a check did not pass.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Duration::from_secs(cli.compile_limit.max(1)),
             options.sandbox.uses_bwrap() || cli.sandbox == Choice::Bwrap,
         )?;
-        crate::compiler::install(compiler);
+        crate::confine::compiler::install(compiler);
     }
     if let Some(jobs) = cli.jobs {
         options.jobs = jobs.max(1);
@@ -41,8 +41,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify { exercise, repeat } => {
             let selected = select(&course, exercise)?;
             say_protections(&options);
-            let verification = crate::verify::verify(&course, &selected, *repeat, &options)?;
-            print!("{}", crate::verify::render(&verification));
+            let verification =
+                crate::commands::verify::verify(&course, &selected, *repeat, &options)?;
+            print!("{}", crate::commands::verify::render(&verification));
             Ok(if verification.ok() {
                 ExitCode::SUCCESS
             } else {
@@ -58,7 +59,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             resume,
             repeat,
         } => {
-            let request = crate::grade::GradeRequest {
+            let request = crate::commands::grade::GradeRequest {
                 submissions: submissions.as_deref(),
                 exercises: select(&course, exercise)?,
                 students: student,
@@ -67,13 +68,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 resume: *resume,
                 repeat: (*repeat).max(1),
             };
-            crate::grade::grade(&course, &request, &options)?;
+            crate::commands::grade::grade(&course, &request, &options)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bless { exercise } => {
             let selected = select(&course, exercise)?;
             say_protections(&options);
-            let written = crate::bless::bless(&course, &selected, &options)?;
+            let written = crate::commands::bless::bless(&course, &selected, &options)?;
             println!(
                 "{written} snapshot(s) written; review them with `git diff` before committing"
             );
@@ -85,7 +86,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// Tells on stderr how test processes are confined in this run.
 pub(crate) fn say_protections(options: &RunOptions) {
     eprintln!("Protections: {}.", options.sandbox.protections().join("; "));
-    if let Some(compiler) = crate::compiler::installed() {
+    if let Some(compiler) = crate::confine::compiler::installed() {
         eprintln!("Compiler: {}.", compiler.protections());
     }
 }

@@ -20,7 +20,7 @@ pub struct Cli {
     /// How test processes are confined: bwrap when it works here (auto), bwrap or fail,
     /// or resource limits only.
     #[arg(long, global = true, value_enum, default_value = "auto")]
-    pub sandbox: crate::sandbox::Choice,
+    pub sandbox: crate::confine::sandbox::Choice,
 
     /// Real time one test may take, in seconds, in every lesson (default: exercise.toml's
     /// `time_limit`, else 10 s). Mainly for tests of the grader.
@@ -36,7 +36,7 @@ pub struct Cli {
     /// Wall-clock limit, in seconds, of one compiler run on a student's crate (a lesson's
     /// test crate gets 3 s more per student it holds). CPU time, memory and processes are
     /// bounded too.
-    #[arg(long, global = true, value_name = "SECS", default_value_t = crate::compiler::DEFAULT_LIMIT.as_secs())]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = crate::confine::compiler::DEFAULT_LIMIT.as_secs())]
     pub compile_limit: u64,
 
     /// The grader binary, which cargo runs as the compiler wrapper (set by `main`, not a

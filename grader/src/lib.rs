@@ -27,34 +27,25 @@
 //!                        report        gradebook.csv, results.json, junit.xml, feedback
 //! ```
 //!
-//! [`pipeline`] ties stage -> build -> run -> verdict together (tests start as soon as a
-//! lesson's binary is linked); [`grade`] adds discovery, the cache and the reports;
-//! [`verify`] and [`bless`] use the pipeline on the course's own stubs, solutions, wrong
-//! and right variants. [`pair`] names a (student, lesson) pair, [`outcome`] says what
-//! became of it.
+//! The tree shows the layers:
+//!
+//! - [`pipeline`]: the steps above, each one module, and the values that flow between them
+//!   ([`pipeline::pair`] names a (student, lesson) pair, [`pipeline::outcome`] says what
+//!   became of it). Tests start as soon as a lesson's binary is linked.
+//! - [`confine`]: what keeps untrusted code in its place (source scan, confined compiler,
+//!   sandboxed test processes, time and output limits).
+//! - [`report`]: every file a grading run writes, rendered from one report.
+//! - [`commands`]: [`commands::grade`] adds discovery, the cache and the reports to the
+//!   pipeline; [`commands::verify`] and [`commands::bless`] run it on the course's own stubs,
+//!   solutions, wrong and right variants. [`cli`] parses the command line; the binary prints.
 
-pub mod bless;
-pub mod build;
-pub mod cache;
 pub mod cli;
-pub mod compiler;
+pub mod commands;
+pub mod confine;
 pub mod course;
-pub mod demo;
-pub mod discover;
-pub mod grade;
-pub mod outcome;
-pub mod pair;
 pub mod pipeline;
-pub mod process;
 pub mod report;
-pub mod run;
-pub mod sandbox;
-pub mod scan;
 pub mod snapshot;
-pub mod stage;
-pub mod submission;
-pub mod verdict;
-pub mod verify;
 
 mod app;
 

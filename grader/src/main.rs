@@ -4,8 +4,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     // Cargo runs the grader as the compiler wrapper of the staged crates (see `compiler`).
-    if std::env::var_os(grader::compiler::MODE_ENV).is_some() {
-        return grader::compiler::wrap();
+    if std::env::var_os(grader::confine::compiler::MODE_ENV).is_some() {
+        return grader::confine::compiler::wrap();
     }
     let mut cli = grader::cli::Cli::parse();
     cli.wrapper = std::env::current_exe().ok();

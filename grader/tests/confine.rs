@@ -11,8 +11,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use grader::process::{self, Finished};
-use grader::sandbox::{Choice, Sandbox};
+use grader::confine::process::{self, Finished};
+use grader::confine::sandbox::{Choice, Sandbox};
 
 /// Tests running at once the bound is sized for (the default on two cores).
 const JOBS: usize = 16;
@@ -25,7 +25,7 @@ const FILE_MIB: u64 = 48;
 fn run_script(
     sandbox: &Sandbox,
     script: &str,
-    group: Option<&grader::sandbox::cgroup::Cgroup>,
+    group: Option<&grader::confine::sandbox::cgroup::Cgroup>,
 ) -> Finished {
     let scratch = tempfile::tempdir().unwrap();
     std::fs::set_permissions(

@@ -9,7 +9,7 @@ use similar::TextDiff;
 
 use super::Report;
 use crate::course::Exercise;
-use crate::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
+use crate::pipeline::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
 
 /// Lines of a diff or an output shown at most.
 const MAX_LINES: usize = 80;

@@ -6,7 +6,7 @@ use anyhow::Result;
 use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
 
 use super::Report;
-use crate::verdict::Status;
+use crate::pipeline::verdict::Status;
 
 /// The class as JUnit XML.
 pub fn xml(report: &Report<'_>) -> Result<String> {

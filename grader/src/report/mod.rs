@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use sha2::Digest as _;
 
 use crate::course::Course;
-use crate::verdict::{Expectations, Graded};
+use crate::pipeline::verdict::{Expectations, Graded};
 
 /// What a grading run produced, plus what it could not take in.
 #[derive(Debug)]

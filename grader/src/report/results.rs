@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::Report;
-use crate::verdict::{Fate, Graded, Status, TestVerdict};
+use crate::pipeline::verdict::{Fate, Graded, Status, TestVerdict};
 
 /// Version of the `results.json` schema.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -2,7 +2,7 @@
 //!
 //! The batch binary of an exercise holds every student's copy of the tests; a student's
 //! tests are selected by their exact names, so no two students' code ever shares a
-//! process. Each process runs confined (see [`crate::sandbox`]) under a wall-clock limit,
+//! process. Each process runs confined (see [`crate::confine::sandbox`]) under a wall-clock limit,
 //! and gets a fresh secret and nonce on its standard input (the harness takes them before
 //! `main`). A test's result is the evidence line its `check!` printed, signed with that
 //! secret and bound to the student and the process (`timeline_check::Evidence::binding`);
@@ -25,12 +25,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use timeline_check::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence};
 
-use crate::build::Built;
+use crate::confine::process::{self, Exit};
+use crate::confine::sandbox::{Choice, Sandbox};
 use crate::course::{Course, Exercise};
-use crate::pair::{Pair, StudentKey};
-use crate::process::{self, Exit};
-use crate::sandbox::{Choice, Sandbox};
-use crate::stage::Stage;
+use crate::pipeline::build::Built;
+use crate::pipeline::pair::{Pair, StudentKey};
+use crate::pipeline::stage::Stage;
 
 /// Limits, confinement and parallelism of the run step.
 #[derive(Debug, Clone)]

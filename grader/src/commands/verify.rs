@@ -10,13 +10,13 @@ use std::fs;
 
 use anyhow::{Context, Result};
 
-use crate::build;
 use crate::course::{Course, Exercise};
 use crate::pipeline;
+use crate::pipeline::build;
+use crate::pipeline::run::RunOptions;
+use crate::pipeline::submission::{Sources, Submission};
+use crate::pipeline::verdict::{Expectations, Graded, Status, TestVerdict};
 use crate::report::feedback::diff;
-use crate::run::RunOptions;
-use crate::submission::{Sources, Submission};
-use crate::verdict::{Expectations, Graded, Status, TestVerdict};
 
 /// What a variant must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,7 +348,7 @@ mod tests {
 
     use super::{Expect, Failure, Row, Verification, explain, render, variants};
     use crate::course::Course;
-    use crate::verdict::{Status, TestVerdict};
+    use crate::pipeline::verdict::{Status, TestVerdict};
 
     fn verdict(actual: Option<&str>, message: Option<&str>) -> TestVerdict {
         TestVerdict {

@@ -9,13 +9,13 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use crate::build::Built;
 use crate::course::{Course, Exercise, TestSpec};
-use crate::outcome::{self, Outcome};
-use crate::run::{Observation, Observed};
+use crate::pipeline::build::Built;
+use crate::pipeline::outcome::{self, Outcome};
+use crate::pipeline::run::{Observation, Observed};
+use crate::pipeline::stage::Stage;
+use crate::pipeline::submission::Submission;
 use crate::snapshot;
-use crate::stage::Stage;
-use crate::submission::Submission;
 
 /// How one test went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -27,7 +27,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::course::Course;
-use crate::submission::{Sources, Submission};
+use crate::pipeline::submission::{Sources, Submission};
 use tarball::{Kind, Tarball};
 
 /// Largest source file taken.

@@ -6,19 +6,19 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::build;
-use crate::cache::Cache;
+use crate::commands::demo;
 use crate::course::Course;
 use crate::course::Exercise;
-use crate::demo;
-use crate::discover;
-use crate::pair::HandIn;
+use crate::pipeline::build;
+use crate::pipeline::cache::Cache;
+use crate::pipeline::discover;
+use crate::pipeline::pair::HandIn;
+use crate::pipeline::run::RunOptions;
+use crate::pipeline::submission::Submission;
+use crate::pipeline::verdict::Expectations;
+use crate::pipeline::verdict::{ExerciseVerdict, Graded};
 use crate::pipeline::{self, Progress};
 use crate::report::{self, Report};
-use crate::run::RunOptions;
-use crate::submission::Submission;
-use crate::verdict::Expectations;
-use crate::verdict::{ExerciseVerdict, Graded};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -137,7 +137,7 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         skipped: &class.skipped,
         expected: &expectations,
         protections: options.sandbox.protections(),
-        compiler_protections: crate::compiler::installed().map(|c| c.protections()),
+        compiler_protections: crate::confine::compiler::installed().map(|c| c.protections()),
     };
     print!("{}", report::table::render(&report));
     let written = report::write_all(&report, request.out, request.gradescope)?;

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use crate::submission::Sources;
+use crate::pipeline::submission::Sources;
 
 /// Macros that read the compiler's surroundings, and why each is refused.
 const MACROS: [(&str, &str); 5] = [

@@ -1,16 +1,16 @@
 //! Outcome: what became of one student's hand-in of one lesson, exactly one of four:
 //! refused before building, not compiled, ran (with what each test observed), or built
 //! but never run. Gathered from the pipeline's steps ([`gather`]); its verdict is a pure
-//! function of it ([`crate::verdict::of`]).
+//! function of it ([`crate::pipeline::verdict::of`]).
 
 use std::collections::BTreeMap;
 
-use crate::build::Built;
 use crate::course::Course;
-use crate::pair::Pair;
-use crate::run::{Observation, Observed};
-use crate::stage::Stage;
-use crate::submission::Submission;
+use crate::pipeline::build::Built;
+use crate::pipeline::pair::Pair;
+use crate::pipeline::run::{Observation, Observed};
+use crate::pipeline::stage::Stage;
+use crate::pipeline::submission::Submission;
 
 /// Why a compiled pair has no observation: the build linked no test binary for it, or its
 /// run failed for the grader's own reasons.
@@ -80,7 +80,7 @@ pub fn gather<'c>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pair::StudentKey;
+    use crate::pipeline::pair::StudentKey;
     use std::path::PathBuf;
 
     fn stage() -> Stage {

@@ -22,8 +22,8 @@ use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
 use crate::course::Course;
-use crate::submission::Sources;
-use crate::verdict::{ExerciseVerdict, Status};
+use crate::pipeline::submission::Sources;
+use crate::pipeline::verdict::{ExerciseVerdict, Status};
 
 /// The verdict cache of one output folder.
 #[derive(Debug)]
@@ -164,7 +164,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::Fate;
+    use crate::pipeline::verdict::Fate;
 
     #[test]
     fn the_same_entry_stored_from_many_threads_at_once_is_stored() {
@@ -223,18 +223,19 @@ mod tests {
 
     #[test]
     fn a_passing_hidden_tests_run_is_never_stored() {
-        let test = |name: &str, hidden: bool, status: Status| crate::verdict::TestVerdict {
-            name: name.into(),
-            status,
-            points: 0,
-            max_points: 1,
-            hidden,
-            actual: Some(format!("[  1.000s] {name}")),
-            blocking: None,
-            message: None,
-            wall_ms: Some(1.0),
-            flaky: false,
-        };
+        let test =
+            |name: &str, hidden: bool, status: Status| crate::pipeline::verdict::TestVerdict {
+                name: name.into(),
+                status,
+                points: 0,
+                max_points: 1,
+                hidden,
+                actual: Some(format!("[  1.000s] {name}")),
+                blocking: None,
+                message: None,
+                wall_ms: Some(1.0),
+                flaky: false,
+            };
         let verdict = ExerciseVerdict {
             slug: "01".into(),
             tests: vec![

@@ -16,8 +16,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::course::{Course, Exercise};
-use crate::pair::{LessonSlug, Pair, StudentKey};
-use crate::stage::{self, Stage};
+use crate::pipeline::pair::{LessonSlug, Pair, StudentKey};
+use crate::pipeline::stage::{self, Stage};
 
 /// What the build produced.
 #[derive(Debug, Default)]
@@ -225,7 +225,10 @@ fn gave_up_alone(course: &Course, stage: &Stage, key: &str, outcome: &CargoOutco
         .filter(|e| stage.is_member(key, e) && stage.crate_package(key, e) == key)
         .count();
     let errors = outcome.errors.get(key).map_or(&[][..], Vec::as_slice);
-    lessons <= 1 && errors.iter().all(|e| e.contains(crate::compiler::GAVE_UP))
+    lessons <= 1
+        && errors
+            .iter()
+            .all(|e| e.contains(crate::confine::compiler::GAVE_UP))
 }
 
 /// What one cargo run said, sorted by package.
@@ -329,7 +332,7 @@ fn cargo_build(
     for package in packages {
         command.args(["-p", package]);
     }
-    if let Some(compiler) = crate::compiler::installed() {
+    if let Some(compiler) = crate::confine::compiler::installed() {
         compiler.apply(&mut command, students)?;
     }
     let mut child = command

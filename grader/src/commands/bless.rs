@@ -3,13 +3,13 @@
 
 use anyhow::{Context, Result, bail};
 
-use crate::build;
 use crate::course::{Course, Exercise};
 use crate::pipeline;
-use crate::run::RunOptions;
+use crate::pipeline::build;
+use crate::pipeline::run::RunOptions;
+use crate::pipeline::submission::{Sources, Submission};
+use crate::pipeline::verdict::Expectations;
 use crate::snapshot;
-use crate::submission::{Sources, Submission};
-use crate::verdict::Expectations;
 
 /// Runs the solutions of `selected` and writes their runs as the expected ones. Returns
 /// the number of snapshot files written.

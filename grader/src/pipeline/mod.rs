@@ -1,20 +1,30 @@
 //! The grading pipeline, top to bottom: stage -> build -> run -> verdict.
 //! (`discover` reads submissions before it; `report` writes results after it.)
 
+pub mod build;
+pub mod cache;
+pub mod discover;
+pub mod outcome;
+pub mod pair;
+pub mod run;
+pub mod stage;
+pub mod submission;
+pub mod verdict;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use anyhow::{Context, Result};
 
-use crate::build::{self, Built};
 use crate::course::{Course, Exercise};
-use crate::pair::StudentKey;
-use crate::run::Observation;
-use crate::run::{self, RunOptions};
-use crate::stage::{self, Stage};
-use crate::submission::Submission;
-use crate::verdict::{self, ExerciseVerdict, Expectations, Graded};
+use crate::pipeline::build::Built;
+use crate::pipeline::pair::StudentKey;
+use crate::pipeline::run::Observation;
+use crate::pipeline::run::RunOptions;
+use crate::pipeline::stage::Stage;
+use crate::pipeline::submission::Submission;
+use crate::pipeline::verdict::{ExerciseVerdict, Expectations, Graded};
 
 /// Submissions built together into one workspace (see `performance.md`: ~100 is the sweet
 /// spot; larger batches cost more per submission).

@@ -12,7 +12,7 @@ use super::Stage;
 use super::files::{read_toml, write_toml};
 use super::manifest::path_dependency;
 use crate::course::Exercise;
-use crate::pair::{LessonSlug, StudentKey};
+use crate::pipeline::pair::{LessonSlug, StudentKey};
 
 /// The crate the tests check runs with, and its feature for grading builds.
 const CHECK_CRATE: &str = "timeline-check";

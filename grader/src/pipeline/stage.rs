@@ -38,15 +38,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use toml::{Table, Value};
 
+use crate::confine::scan;
 use crate::course::{Course, Exercise};
-use crate::pair::{LessonSlug, Pair, StudentKey};
-use crate::scan;
+use crate::pipeline::pair::{LessonSlug, Pair, StudentKey};
 
 mod files;
 mod manifest;
 mod suite;
 
-use crate::submission::{Sources, Submission};
+use crate::pipeline::submission::{Sources, Submission};
 use files::{copy, copy_tree, read_toml, sync_tree, write_if_changed, write_toml};
 use manifest::{combined_manifest, lesson_manifest, named, path_dependency};
 use suite::{solo_package, write_solo_suite, write_suite};
@@ -472,7 +472,7 @@ mod tests {
         let given = vec!["devices.rs".to_string()];
         for plain in [
             "pub mod devices;\npub use devices::connect;",
-            "/// See [`run`](crate::run).\npub fn run() {}",
+            "/// See [`run`](crate::pipeline::run).\npub fn run() {}",
             "pub(crate) fn helper() {}",
         ] {
             assert!(

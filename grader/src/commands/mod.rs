@@ -1,0 +1,7 @@
+//! The grader's commands, on top of the pipeline: [`grade`] a class, [`verify`] the
+//! course, [`bless`] its snapshots, [`demo`] a class to try the grader on.
+
+pub mod bless;
+pub mod demo;
+pub mod grade;
+pub mod verify;
