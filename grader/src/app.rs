@@ -58,6 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             gradescope,
             resume,
             repeat,
+            shard,
         } => {
             let request = crate::commands::grade::GradeRequest {
                 submissions: submissions.as_deref(),
@@ -67,8 +68,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 gradescope: *gradescope,
                 resume: *resume,
                 repeat: (*repeat).max(1),
+                shard: *shard,
             };
             crate::commands::grade::grade(&course, &request, &options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge {
+            shards,
+            out,
+            gradescope,
+        } => {
+            let merged = crate::commands::merge::merge(&course, shards)?;
+            let table = crate::commands::merge::write(&course, &merged, out, *gradescope)?;
+            print!("{table}");
+            eprintln!(
+                "Merged {} shard(s): {} student(s), written to {}",
+                shards.len(),
+                merged.graded.len(),
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Bless { exercise } => {

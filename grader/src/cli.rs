@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::report::source::Shard;
 use clap::{Parser, Subcommand};
 
 /// Grades the tokio exercises deterministically, on a virtual clock.
@@ -98,6 +99,24 @@ pub enum Command {
         /// Run every test N times; tests whose results differ are marked flaky.
         #[arg(long, default_value_t = 1, value_name = "N")]
         repeat: usize,
+        /// Grade only the K-th of N parts of the class (students sorted by id, contiguous
+        /// parts); put the parts together with `grader merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
+    },
+    /// Put the shards of one class (`grade --shard K/N`, each into its own --out) back
+    /// together: the same reports as one run over the class. Refuses shards of different
+    /// courses, graders or classes, and a class not covered exactly once.
+    Merge {
+        /// The --out folders of the shards.
+        #[arg(value_name = "SHARD_OUT", required = true)]
+        shards: Vec<PathBuf>,
+        /// Where to write the merged gradebook.csv, results.json, junit.xml and feedback/.
+        #[arg(long, short, default_value = "grades", value_name = "DIR")]
+        out: PathBuf,
+        /// Also write Gradescope's results.json per student.
+        #[arg(long)]
+        gradescope: bool,
     },
     /// Write every snapshot (visible and hidden) from the reference solutions.
     Bless {

@@ -43,6 +43,7 @@ pub mod cli;
 pub mod commands;
 pub mod confine;
 pub mod course;
+pub mod fingerprint;
 pub mod pipeline;
 pub mod report;
 pub mod snapshot;

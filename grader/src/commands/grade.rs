@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::commands::demo;
 use crate::course::Course;
 use crate::course::Exercise;
+use crate::fingerprint::Fingerprint;
 use crate::pipeline::build;
 use crate::pipeline::cache::Cache;
 use crate::pipeline::discover;
@@ -18,6 +19,7 @@ use crate::pipeline::submission::Submission;
 use crate::pipeline::verdict::Expectations;
 use crate::pipeline::verdict::{ExerciseVerdict, Graded};
 use crate::pipeline::{self, Progress};
+use crate::report::source::{self, Shard, Source};
 use crate::report::{self, Report};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,6 +41,16 @@ pub struct GradeRequest<'a> {
     pub resume: bool,
     /// Run every test this many times and mark differing results as flaky.
     pub repeat: usize,
+    /// Grade only this part of the class (`--shard K/N`).
+    pub shard: Option<Shard>,
+}
+
+impl GradeRequest<'_> {
+    /// Whether this run grades only some cells of a class (`-s`, `-e`): its verdicts then
+    /// update those cells of the class already in `--out`.
+    fn partial(&self, course: &Course) -> bool {
+        !self.students.is_empty() || self.exercises.len() < course.exercises.len()
+    }
 }
 
 /// Grades a class and writes every report. Prints the table to stdout and progress and a
@@ -56,6 +68,15 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         }
     };
     let mut class = discover::discover(course, &folder)?;
+    let everyone: Vec<String> = class.submissions.iter().map(|s| s.id.clone()).collect();
+    let previous = earlier_class(course, request)?;
+    if let Some(shard) = request.shard {
+        let part = source::shard_of(&everyone, Some(shard));
+        class.submissions.retain(|s| part.contains(&s.id));
+        if !shard.reports_intake() {
+            class.skipped.clear();
+        }
+    }
     if !request.students.is_empty() {
         let unknown: Vec<&String> = request
             .students
@@ -77,7 +98,8 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         submission.exercises.retain(|slug, _| slugs.contains(slug));
     }
     let expectations = Expectations::load(course)?;
-    let cache = Cache::open(course, &request.out.join(".cache"))?;
+    let fingerprint = Fingerprint::of(course)?;
+    let cache = Cache::open(&fingerprint, &request.out.join(".cache"))?;
     let reused = if request.resume {
         from_cache(&cache, &class.submissions)
     } else {
@@ -118,6 +140,7 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
     )?;
     grading.bar.finish_and_clear();
     let graded = merge(course, &class.submissions, fresh, reused);
+    let graded_now = graded.len();
     let flaky: usize = graded
         .iter()
         .flat_map(|g| &g.exercises)
@@ -130,24 +153,63 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
             request.repeat
         );
     }
-    let report = Report {
-        course,
+    let fresh = Source {
+        versions: fingerprint.versions,
+        shard: request.shard,
+        class: everyone,
         slugs,
-        graded: &graded,
-        skipped: &class.skipped,
-        expected: &expectations,
+        graded,
+        skipped: class.skipped,
         protections: options.sandbox.protections(),
         compiler_protections: crate::confine::compiler::installed().map(|c| c.protections()),
     };
+    let source = match previous {
+        Some(previous) => {
+            let order: Vec<String> = course.exercises.iter().map(|e| e.slug.clone()).collect();
+            previous.update(fresh, request.students, &fresh_slugs(request), &order)?
+        }
+        None => fresh,
+    };
+    let report = Report::of(course, &source, &expectations);
     print!("{}", report::table::render(&report));
     let written = report::write_all(&report, request.out, request.gradescope)?;
     eprintln!(
         "Graded {} submission(s); wrote {} file(s) to {} (gradebook.csv, results.json, junit.xml, feedback/)",
-        graded.len(),
+        graded_now,
         written.len(),
         request.out.display()
     );
     Ok(())
+}
+
+/// The class already in `--out` that a partial regrade updates; `None` for a whole-class
+/// run, or when `--out` holds no class yet. Refuses before any work when that class was
+/// decided by another course or grader, or is a shard.
+fn earlier_class(course: &Course, request: &GradeRequest<'_>) -> Result<Option<Source>> {
+    if !request.partial(course) || request.shard.is_some() {
+        return Ok(None);
+    }
+    let Some(previous) = source::load(request.out)? else {
+        return Ok(None);
+    };
+    if let Some(shard) = previous.shard {
+        bail!(
+            "{} holds shard {shard} of a class: merge the shards first (`grader merge`), then \
+             regrade into the merged folder",
+            request.out.display()
+        );
+    }
+    let current = Fingerprint::of(course)?;
+    previous.check_current(
+        &current.versions,
+        &format!("the class in {}", request.out.display()),
+    )?;
+    Ok(Some(previous))
+}
+
+/// The lessons this run grades.
+fn fresh_slugs(request: &GradeRequest<'_>) -> Vec<String> {
+    request.exercises.iter().map(|e| e.slug.clone()).collect()
 }
 
 /// Takes every (student, exercise) whose verdict is already in the cache.

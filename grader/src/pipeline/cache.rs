@@ -1,10 +1,9 @@
 //! Cache: every student's exercise verdict, stored the moment it is known, so a grading
 //! run that is killed loses nothing and `--resume` regrades only what is missing.
 //!
-//! A verdict is filed under a key made of everything it depends on: the grader itself (the
-//! bytes of its executable, so any rebuild counts, whatever its version number says), the
-//! Rust toolchain, everything the exercise is graded with (its manifest, tests, hidden
-//! tests, snapshots, both harness crates, the lock file) and the student's staged files.
+//! A verdict is filed under a key made of everything it depends on: the exercise's
+//! [`Fingerprint`] (the grader, the toolchain, everything the exercise is graded with) and
+//! the student's staged files.
 //! Change any of them and the old entry is simply never found again. Files are written to
 //! a temporary name and renamed, so a kill mid-write leaves no half entry.
 //!
@@ -15,13 +14,12 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
-use crate::course::Course;
+use crate::fingerprint::{Fingerprint, hex};
 use crate::pipeline::submission::Sources;
 use crate::pipeline::verdict::{ExerciseVerdict, Status};
 
@@ -37,37 +35,12 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// Opens (creating) the cache in `dir` for `course`.
-    pub fn open(course: &Course, dir: &Path) -> Result<Cache> {
+    /// Opens (creating) the cache in `dir`, filing verdicts under `fingerprint`.
+    pub fn open(fingerprint: &Fingerprint, dir: &Path) -> Result<Cache> {
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let toolchain = Command::new("rustc")
-            .arg("-vV")
-            .output()
-            .map(|o| o.stdout)
-            .unwrap_or_default();
-        let mut common = Sha256::new();
-        common.update(env!("CARGO_PKG_VERSION"));
-        common.update(grader_digest());
-        common.update(&toolchain);
-        for shared in [
-            "Cargo.lock",
-            "Cargo.toml",
-            "exercises/timeline",
-            "exercises/timeline-check",
-        ] {
-            hash_tree(&mut common, &course.root.join(shared))?;
-        }
-        let mut suites = BTreeMap::new();
-        for exercise in &course.exercises {
-            let mut hasher = common.clone();
-            hash_tree(&mut hasher, &exercise.dir.join("Cargo.toml"))?;
-            hash_tree(&mut hasher, &exercise.dir.join("tests"))?;
-            hash_tree(&mut hasher, &exercise.grading_dir)?;
-            suites.insert(exercise.slug.clone(), hex(&hasher.finalize()));
-        }
         Ok(Cache {
             dir: dir.to_path_buf(),
-            suites,
+            suites: fingerprint.exercises.clone(),
             writes: AtomicUsize::new(0),
         })
     }
@@ -115,7 +88,7 @@ impl Cache {
 
 /// A verdict fit for a shared folder: a passing hidden test's run is the hidden expected
 /// output, so it is not kept (the reports never show it either).
-fn without_hidden_runs(verdict: &ExerciseVerdict) -> ExerciseVerdict {
+pub fn without_hidden_runs(verdict: &ExerciseVerdict) -> ExerciseVerdict {
     let mut kept = verdict.clone();
     for test in &mut kept.tests {
         if test.hidden && test.status == Status::Passed {
@@ -124,41 +97,6 @@ fn without_hidden_runs(verdict: &ExerciseVerdict) -> ExerciseVerdict {
         }
     }
     kept
-}
-
-/// The grader itself, as built: a hash of its executable (empty if it cannot be read, which
-/// only costs cache hits after a rebuild).
-fn grader_digest() -> Vec<u8> {
-    std::env::current_exe()
-        .and_then(fs::read)
-        .map(|bytes| Sha256::digest(bytes).to_vec())
-        .unwrap_or_default()
-}
-
-/// Feeds every file under `path` (or the file itself), in a stable order, to `hasher`.
-fn hash_tree(hasher: &mut Sha256, path: &Path) -> Result<()> {
-    if !path.exists() {
-        return Ok(());
-    }
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
-        .follow_links(false)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    for file in files {
-        let relative = file.strip_prefix(path).unwrap_or(&file);
-        hasher.update(relative.to_string_lossy().as_bytes());
-        hasher.update([0]);
-        hasher.update(fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?);
-    }
-    Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

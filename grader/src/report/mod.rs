@@ -10,6 +10,7 @@ pub mod feedback;
 pub mod gradebook;
 pub mod junit;
 pub mod results;
+pub mod source;
 pub mod table;
 
 use std::fs;
@@ -19,6 +20,7 @@ use anyhow::{Context, Result};
 use sha2::Digest as _;
 
 use crate::course::Course;
+use crate::fingerprint::Versions;
 use crate::pipeline::verdict::{Expectations, Graded};
 
 /// What a grading run produced, plus what it could not take in.
@@ -38,6 +40,51 @@ pub struct Report<'a> {
     pub protections: Vec<String>,
     /// How the compiler was confined, in words (`None`: not at all).
     pub compiler_protections: Option<String>,
+    /// The course's and the grader's versions the verdicts were decided with.
+    pub versions: &'a Versions,
+    /// The part of the class graded (`None`: all of it).
+    pub shard: Option<source::Shard>,
+    /// Every student id of the whole class (what a merge of shards must cover).
+    pub class: &'a [String],
+}
+
+impl<'a> Report<'a> {
+    /// The report of `source`: what every file is rendered from.
+    pub fn of(course: &'a Course, source: &'a source::Source, expected: &'a Expectations) -> Self {
+        Report {
+            course,
+            slugs: source.slugs.clone(),
+            graded: &source.graded,
+            skipped: &source.skipped,
+            expected,
+            protections: source.protections.clone(),
+            compiler_protections: source.compiler_protections.clone(),
+            versions: &source.versions,
+            shard: source.shard,
+            class: &source.class,
+        }
+    }
+
+    /// What `results.json` keeps to render this report again ([`source`]), without the run
+    /// of any passing hidden test (that run is the hidden expected output).
+    pub fn source(&self) -> source::Source {
+        let mut graded = self.graded.to_vec();
+        for row in &mut graded {
+            for exercise in &mut row.exercises {
+                *exercise = crate::pipeline::cache::without_hidden_runs(exercise);
+            }
+        }
+        source::Source {
+            versions: self.versions.clone(),
+            shard: self.shard,
+            class: self.class.to_vec(),
+            slugs: self.slugs.clone(),
+            graded,
+            skipped: self.skipped.to_vec(),
+            protections: self.protections.clone(),
+            compiler_protections: self.compiler_protections.clone(),
+        }
+    }
 }
 
 /// Writes every file report into `out`; returns the paths written.

@@ -26,6 +26,13 @@ struct Results<'a> {
     exercises: Vec<ExerciseInfo<'a>>,
     students: Vec<Student<'a>>,
     skipped: &'a [String],
+    /// The course's and the grader's versions.
+    versions: &'a crate::fingerprint::Versions,
+    /// The part of the class graded, `K/N` (absent: all of it).
+    shard: Option<String>,
+    /// The typed verdicts every report is rendered from, read back by partial regrades
+    /// and `grader merge` (see `report::source`).
+    source: super::source::Source,
 }
 
 #[derive(Serialize)]
@@ -111,6 +118,9 @@ pub fn json(report: &Report<'_>) -> Result<String> {
         exercises,
         students,
         skipped: report.skipped,
+        versions: report.versions,
+        shard: report.shard.map(|s| s.to_string()),
+        source: report.source(),
     };
     Ok(serde_json::to_string_pretty(&results)? + "\n")
 }
