@@ -45,7 +45,7 @@ pub fn write_all(report: &Report<'_>, out: &Path, gradescope: bool) -> Result<Ve
     fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
     let mut written = vec![
-        write(out, "gradebook.csv", &gradebook::csv(report))?,
+        write(out, "gradebook.csv", &gradebook::csv(report)?)?,
         write(out, "results.json", &results::json(report)?)?,
         write(out, "junit.xml", &junit::xml(report)?)?,
     ];
