@@ -210,12 +210,12 @@ fn chart(slug: &str, bins: &[Bin]) -> String {
             format!("{}-{}", bin.low, bin.high)
         };
         let mid = x + slot / 2;
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<g><title>{label} points: {count} student(s)</title>\
              <rect x=\"{rx}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"#4a78b5\"/>\
              <text class=\"count\" x=\"{mid}\" y=\"{ty}\" text-anchor=\"middle\">{count}</text>\
-             <text class=\"score\" x=\"{mid}\" y=\"{by}\" text-anchor=\"middle\">{label}</text></g>\n",
+             <text class=\"score\" x=\"{mid}\" y=\"{by}\" text-anchor=\"middle\">{label}</text></g>",
             count = bin.count,
             rx = x + 1,
             w = slot.saturating_sub(2).max(1),
