@@ -71,7 +71,7 @@ fn exercise_section(
         verdict.max_points()
     );
     if let Some(text) = fate_markdown(&verdict.fate) {
-        let _ = writeln!(out, "{text}\n");
+        let _ = writeln!(out, "{text}");
     }
     for test in &verdict.tests {
         if test.status == Status::Passed {
@@ -221,15 +221,27 @@ fn with_hint(text: String, exercise: &Exercise, test: &TestVerdict) -> String {
     out
 }
 
-/// The first line of a lesson's compiler errors or refusal, for one-line summaries.
-pub fn fate_line(fate: &Fate) -> Option<&str> {
-    match fate {
-        Fate::Refused(text) | Fate::NotCompiled(text) => {
-            text.lines().map(str::trim).find(|l| !l.is_empty())
-        }
-        Fate::Ran | Fate::NotRun(_) => None,
+/// Why a test did not pass, in one line: the first line of the lesson's compiler errors or
+/// refusal, else of what stopped the run, else that the run differed. `None` when it passed.
+pub fn summary(verdict: &ExerciseVerdict, test: &TestVerdict) -> Option<String> {
+    if test.status == Status::Passed {
+        return None;
     }
+    let first = |text: &str| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(str::to_string)
+    };
+    let line = match &verdict.fate {
+        Fate::Refused(text) | Fate::NotCompiled(text) => first(text),
+        Fate::Ran | Fate::NotRun(_) => message(test).and_then(|m| first(&m)),
+    };
+    Some(line.unwrap_or_else(|| DIFFERED.to_string()))
 }
+
+/// Said of a test whose run finished but differed from the expected one.
+const DIFFERED: &str = "what the code printed, or when, differed from the expected run";
 
 /// A line diff of two timelines: ` ` same, `-` expected only, `+` actual only. A long run
 /// of lines on one side is folded to its first and last few.

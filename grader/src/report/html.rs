@@ -350,6 +350,7 @@ fn cell(verdict: Option<&ExerciseVerdict>, max: u32) -> String {
     let (class, title) = match &verdict.fate {
         Fate::Refused(_) => ("broken", "refused before building"),
         Fate::NotCompiled(_) => ("broken", "did not compile"),
+        Fate::NotRun(_) => ("broken", "compiled, but its tests produced no result"),
         _ if points == max => ("full", "full marks"),
         _ if points == 0 => ("zero", "no test passed"),
         _ => ("partial", "some tests passed"),

@@ -50,23 +50,16 @@ fn status(report: &Report<'_>, exercise: &ExerciseVerdict, test: &TestVerdict) -
     status
 }
 
-/// One line: the status, the points, and the first line of the compiler's errors or of
-/// what stopped the run.
-pub fn message(exercise: &ExerciseVerdict, test: &TestVerdict) -> String {
+/// One line: the status, the points, and why (see [`feedback::summary`]).
+fn message(exercise: &ExerciseVerdict, test: &TestVerdict) -> String {
     let head = format!(
         "{} ({}/{} points)",
         test.status.word(),
         test.points,
         test.max_points
     );
-    let first = feedback::fate_line(&exercise.fate)
-        .map(str::to_string)
-        .or_else(|| {
-            let message = feedback::message(test)?;
-            message.lines().next().map(str::to_string)
-        });
-    match first {
-        Some(line) => format!("{head}: {line}"),
+    match feedback::summary(exercise, test) {
+        Some(why) => format!("{head}: {why}"),
         None => head,
     }
 }

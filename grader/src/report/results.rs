@@ -227,7 +227,7 @@ fn test<'a>(report: &Report<'_>, e: &ExerciseVerdict, t: &'a TestVerdict) -> Stu
         max_points: t.max_points,
         duration_ms: t.wall_ms,
         flaky: t.flaky,
-        message: failed.then(|| super::junit::message(e, t)),
+        message: feedback::summary(e, t),
         feedback: failed.then(|| feedback::test_text(report, e, t)),
     }
 }
