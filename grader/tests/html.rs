@@ -119,11 +119,12 @@ fn rates(graded: &[grader::pipeline::verdict::Graded]) -> Vec<(String, String, u
     rates
 }
 
-/// The `href` of every link in the DOM, in order.
+/// The `href` of every link to a feedback file in the DOM, in order.
 fn hrefs(dom: &str) -> Vec<String> {
     dom.split("<a href=\"")
         .skip(1)
         .map(|rest| rest[..rest.find('"').unwrap()].replace("&amp;", "&"))
+        .filter(|href| href.starts_with("feedback/"))
         .collect()
 }
 

@@ -114,11 +114,14 @@ fn summary(report: &Report<'_>) -> String {
         .iter()
         .filter(|g| max > 0 && report.total(g).0 == max)
         .count();
+    let skipped = match report.skipped.len() {
+        0 => String::new(),
+        n => format!("; <a href=\"#skipped\">{n} hand-in(s) not graded</a>"),
+    };
     format!(
         "<h1>Class report</h1>\n<p id=\"summary\"><span id=\"students\">{students}</span> \
          student(s) graded; mean total <span id=\"mean\">{mean:.1}</span> of {max} points; \
-         {full} at full marks; {} hand-in(s) not graded (see the end).</p>\n",
-        report.skipped.len()
+         {full} at full marks{skipped}.</p>\n"
     )
 }
 
@@ -190,40 +193,64 @@ fn bins(scores: &[u32], max: u32) -> Vec<Bin> {
         .collect()
 }
 
-/// A bar chart as inline SVG: each bar labelled with its count above and its score below.
+/// A bar chart as inline SVG: each bar's count above it (when not 0) and its score below
+/// (every bar's when there are few, else every fifth and the last, so labels never overlap).
 fn chart(slug: &str, bins: &[Bin]) -> String {
-    let most = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1);
-    let slot = CHART_W / u32::try_from(bins.len().max(1)).unwrap_or(1);
-    let room = CHART_H - 2 * LABEL_H;
     let mut out = format!(
         "<svg class=\"chart\" width=\"{CHART_W}\" height=\"{CHART_H}\" role=\"img\" \
          aria-label=\"score distribution of {}\">\n",
         escape(slug)
     );
+    let most = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1);
+    let slot = CHART_W / u32::try_from(bins.len().max(1)).unwrap_or(1);
     for (index, bin) in bins.iter().enumerate() {
-        let x = slot * u32::try_from(index).unwrap_or(0);
-        let h = u32::try_from(bin.count * room as usize / most).unwrap_or(room);
-        let y = LABEL_H + room - h;
-        let label = if bin.low == bin.high {
-            bin.low.to_string()
-        } else {
-            format!("{}-{}", bin.low, bin.high)
-        };
-        let mid = x + slot / 2;
-        let _ = writeln!(
-            out,
-            "<g><title>{label} points: {count} student(s)</title>\
-             <rect x=\"{rx}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"#4a78b5\"/>\
-             <text class=\"count\" x=\"{mid}\" y=\"{ty}\" text-anchor=\"middle\">{count}</text>\
-             <text class=\"score\" x=\"{mid}\" y=\"{by}\" text-anchor=\"middle\">{label}</text></g>",
-            count = bin.count,
-            rx = x + 1,
-            w = slot.saturating_sub(2).max(1),
-            ty = y.saturating_sub(3).max(10),
-            by = CHART_H - 3,
-        );
+        let labelled = bins.len() <= 12 || index % 5 == 0 || index + 1 == bins.len();
+        out.push_str(&bar(
+            bin,
+            slot * u32::try_from(index).unwrap_or(0),
+            slot,
+            most,
+            labelled,
+        ));
     }
     out.push_str("</svg>\n");
+    out
+}
+
+/// One bar at `x`, `slot` wide, scaled so that `most` students fill the chart's height.
+fn bar(bin: &Bin, x: u32, slot: u32, most: usize, labelled: bool) -> String {
+    let room = CHART_H - 2 * LABEL_H;
+    let h = u32::try_from(bin.count * room as usize / most).unwrap_or(room);
+    let y = LABEL_H + room - h;
+    let mid = x + slot / 2;
+    let label = if bin.low == bin.high {
+        bin.low.to_string()
+    } else {
+        format!("{}-{}", bin.low, bin.high)
+    };
+    let mut out = format!(
+        "<g><title>{label} points: {count} student(s)</title>\
+         <rect x=\"{rx}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"#4a78b5\"/>",
+        count = bin.count,
+        rx = x + 1,
+        w = slot.saturating_sub(2).max(1),
+    );
+    if bin.count > 0 {
+        let _ = write!(
+            out,
+            "<text class=\"count\" x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            y.saturating_sub(3).max(10),
+            bin.count
+        );
+    }
+    if labelled {
+        let _ = write!(
+            out,
+            "<text class=\"score\" x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
+            CHART_H - 3
+        );
+    }
+    out.push_str("</g>\n");
     out
 }
 
