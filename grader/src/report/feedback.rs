@@ -355,6 +355,42 @@ mod tests {
     }
 
     #[test]
+    fn a_summary_says_why_in_one_line_and_nothing_for_a_pass() {
+        let test = |status, message: Option<&str>| TestVerdict {
+            name: "t".into(),
+            status,
+            points: 0,
+            max_points: 1,
+            hidden: false,
+            actual: Some("[ 0s] x".into()),
+            blocking: None,
+            message: message.map(str::to_string),
+            wall_ms: None,
+            flaky: false,
+        };
+        let lesson = |fate| ExerciseVerdict {
+            slug: "01".into(),
+            tests: Vec::new(),
+            fate,
+        };
+        let broken = lesson(Fate::NotCompiled(
+            "\nerror[E0425]: x\n --> src/lib.rs:1:1".into(),
+        ));
+        let ran = lesson(Fate::Ran);
+        assert_eq!(
+            summary(&broken, &test(Status::NotCompiled, None)).as_deref(),
+            Some("error[E0425]: x")
+        );
+        let crash = test(Status::Crashed, Some("killed by signal 9\nstderr tail"));
+        assert_eq!(summary(&ran, &crash).as_deref(), Some("killed by signal 9"));
+        assert_eq!(
+            summary(&ran, &test(Status::Failed, None)).as_deref(),
+            Some(DIFFERED)
+        );
+        assert_eq!(summary(&ran, &test(Status::Passed, None)), None);
+    }
+
+    #[test]
     fn fences_outgrow_backticks_inside() {
         assert_eq!(fenced("text", "a ``` b"), "````text\na ``` b\n````");
     }
