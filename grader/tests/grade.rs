@@ -55,7 +55,7 @@ fn grades_the_demo_class_and_writes_every_report() {
     });
 
     let results: Value = serde_json::from_str(&read(&out.path().join("results.json"))).unwrap();
-    assert_eq!(results["version"], 1);
+    assert_eq!(results["version"], 2);
     let students = results["students"].as_array().unwrap();
     assert_eq!(students.len(), 7);
     let alice = &students[0];

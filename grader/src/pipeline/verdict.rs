@@ -32,6 +32,9 @@ pub enum Status {
     Crashed,
     /// The student's code did not compile.
     NotCompiled,
+    /// The code compiled, but the test produced no result: no test binary was linked for
+    /// it or its run failed for the grader's own reasons (the message says which).
+    NoResult,
     /// The student's code was refused before building (see `scan`).
     Rejected,
     /// The test was not run, or cut short, because the student's lesson used up its time
@@ -48,6 +51,7 @@ impl Status {
             Status::TimedOut => "timeout",
             Status::Crashed => "crash",
             Status::NotCompiled => "not compiled",
+            Status::NoResult => "no result",
             Status::Rejected => "rejected",
             Status::NotRun => "not run",
         }
@@ -254,7 +258,7 @@ fn test_verdict(
 ) -> TestVerdict {
     let mut verdict = TestVerdict {
         hidden: spec.is_some_and(|s| s.hidden),
-        status: Status::NotCompiled,
+        status: Status::NoResult,
         points: 0,
         max_points: spec.map_or(0, |s| s.points),
         actual: None,
@@ -266,7 +270,7 @@ fn test_verdict(
     };
     match outcome {
         Outcome::Refused(_) => verdict.status = Status::Rejected,
-        Outcome::NotCompiled(_) => {}
+        Outcome::NotCompiled(_) => verdict.status = Status::NotCompiled,
         Outcome::NotRun(why) => verdict.message = Some(why.clone()),
         Outcome::Ran(tests) => match tests.get(&verdict.name) {
             Some(observed) => observe(&mut verdict, observed, expected),
@@ -449,14 +453,22 @@ mod tests {
         let only_a = BTreeMap::from([("a".to_string(), Observed::OverBudget("budget".into()))]);
         let verdict = of(&exercise(), &Outcome::Ran(only_a), &expectations());
         assert_eq!(verdict.tests[0].status, Status::NotRun);
+        assert_eq!(verdict.tests[1].status, Status::NoResult);
         assert_eq!(
             verdict.tests[1].message.as_deref(),
             Some("the test did not run")
         );
+    }
+
+    #[test]
+    fn compiled_code_without_an_observation_has_no_result_not_a_compile_error() {
         let never = of(&exercise(), &Outcome::NotRun("why".into()), &expectations());
         assert_eq!(never.fate, Fate::NotRun("why".into()));
         assert!(never.fate.compiled());
-        assert_eq!(never.points(), 0);
+        assert_eq!(
+            statuses(&never),
+            [(Status::NoResult, 0, 2), (Status::NoResult, 0, 3)]
+        );
         assert_eq!(never.tests[1].message.as_deref(), Some("why"));
     }
 

@@ -3,6 +3,7 @@
 //! blocked the executor, the compiler's errors, and a hint. A hidden test shows its
 //! description and the student's own output, never its expected run.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use similar::TextDiff;
@@ -69,15 +70,8 @@ fn exercise_section(
         verdict.points(),
         verdict.max_points()
     );
-    match &verdict.fate {
-        Fate::Refused(why) => {
-            let _ = writeln!(out, "{}\n", fenced("text", why));
-        }
-        Fate::NotCompiled(error) => {
-            let _ = writeln!(out, "Your code did not compile, so no test could run:\n");
-            let _ = writeln!(out, "{}", fenced("text", error));
-        }
-        Fate::Ran | Fate::NotRun(_) => {}
+    if let Some(text) = fate_markdown(&verdict.fate) {
+        let _ = writeln!(out, "{text}");
     }
     for test in &verdict.tests {
         if test.status == Status::Passed {
@@ -162,22 +156,92 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
     out.trim_end().to_string()
 }
 
-/// Why a test has no run to show, in words: its own message, else what its status says.
-pub fn message(test: &TestVerdict) -> Option<&str> {
-    test.message.as_deref().or(match test.status {
-        Status::Rejected => Some("the code was refused before building"),
-        Status::NotCompiled => Some("the code did not compile"),
-        _ => None,
-    })
-}
-
-/// The same information as plain text, for JUnit and Gradescope.
-pub fn test_text(report: &Report<'_>, slug: &str, test: &TestVerdict) -> String {
-    match report.course.exercises.iter().find(|e| e.slug == slug) {
-        Some(exercise) if test.status != Status::Passed => test_markdown(report, exercise, test),
-        _ => String::new(),
+/// What a lesson's code came to when its tests could not run, as Markdown: the reason it
+/// was refused, or the compiler's errors (in the student's own paths). `None` when it ran.
+pub fn fate_markdown(fate: &Fate) -> Option<String> {
+    match fate {
+        Fate::Refused(why) => Some(format!(
+            "Your code was refused before building, so no test could run:\n\n{}",
+            fenced("text", why.trim_end())
+        )),
+        Fate::NotCompiled(errors) => Some(format!(
+            "Your code did not compile, so no test could run:\n\n{}",
+            fenced("text", errors.trim_end())
+        )),
+        Fate::Ran | Fate::NotRun(_) => None,
     }
 }
+
+/// Said of a test of compiled code that produced no result (see [`Status::NoResult`]).
+pub const NO_RESULT: &str = "your code compiled, but this test produced no result, which is \
+                             not your code's doing: ask your instructor to grade it again";
+
+/// Why a test has no run to show, in words: its own message, else what its status says.
+pub fn message(test: &TestVerdict) -> Option<Cow<'_, str>> {
+    match (test.status, test.message.as_deref()) {
+        (Status::NoResult, Some(why)) => Some(format!("{NO_RESULT} ({why})").into()),
+        (Status::NoResult, None) => Some(NO_RESULT.into()),
+        (_, Some(message)) => Some(message.into()),
+        (Status::Rejected, None) => Some("the code was refused before building".into()),
+        (Status::NotCompiled, None) => Some("the code did not compile".into()),
+        (_, None) => None,
+    }
+}
+
+/// Everything the feedback says about a test that did not pass, as Markdown, for
+/// `results.json`, JUnit and Gradescope: the diff or the student's own output (never a
+/// hidden test's expected run), where the code blocked, why the run did not finish, and,
+/// when the lesson did not compile or was refused, the compiler's errors or the reason.
+/// Empty for a test that passed.
+pub fn test_text(report: &Report<'_>, verdict: &ExerciseVerdict, test: &TestVerdict) -> String {
+    let exercise = report
+        .course
+        .exercises
+        .iter()
+        .find(|e| e.slug == verdict.slug);
+    match (exercise, test.status) {
+        (_, Status::Passed) | (None, _) => String::new(),
+        (Some(exercise), _) => match fate_markdown(&verdict.fate) {
+            Some(fate) => with_hint(fate, exercise, test),
+            None => test_markdown(report, exercise, test),
+        },
+    }
+}
+
+/// `text` followed by the test's description and hint, for a test that never ran.
+fn with_hint(text: String, exercise: &Exercise, test: &TestVerdict) -> String {
+    let mut out = String::new();
+    if let Some(spec) = exercise.spec(&test.name) {
+        let _ = writeln!(out, "{}\n", spec.description);
+    }
+    out.push_str(&text);
+    if let Some(hint) = &exercise.manifest.hint {
+        let _ = write!(out, "\n\n**Hint for this exercise:** {hint}");
+    }
+    out
+}
+
+/// Why a test did not pass, in one line: the first line of the lesson's compiler errors or
+/// refusal, else of what stopped the run, else that the run differed. `None` when it passed.
+pub fn summary(verdict: &ExerciseVerdict, test: &TestVerdict) -> Option<String> {
+    if test.status == Status::Passed {
+        return None;
+    }
+    let first = |text: &str| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(str::to_string)
+    };
+    let line = match &verdict.fate {
+        Fate::Refused(text) | Fate::NotCompiled(text) => first(text),
+        Fate::Ran | Fate::NotRun(_) => message(test).and_then(|m| first(&m)),
+    };
+    Some(line.unwrap_or_else(|| DIFFERED.to_string()))
+}
+
+/// Said of a test whose run finished but differed from the expected one.
+const DIFFERED: &str = "what the code printed, or when, differed from the expected run";
 
 /// A line diff of two timelines: ` ` same, `-` expected only, `+` actual only. A long run
 /// of lines on one side is folded to its first and last few.
@@ -272,7 +336,7 @@ mod tests {
             wall_ms: None,
             flaky: false,
         };
-        let said = |status, text| message(&test(status, text)).map(str::to_string);
+        let said = |status, text| message(&test(status, text)).map(|m| m.into_owned());
         let refused = said(Status::Rejected, None);
         assert_eq!(
             refused.as_deref(),
@@ -280,10 +344,50 @@ mod tests {
         );
         let broken = said(Status::NotCompiled, None);
         assert_eq!(broken.as_deref(), Some("the code did not compile"));
-        let never = said(Status::NotCompiled, Some("the test did not run"));
-        assert_eq!(never.as_deref(), Some("the test did not run"));
+        let crashed = said(Status::Crashed, Some("killed by signal 9"));
+        assert_eq!(crashed.as_deref(), Some("killed by signal 9"));
+        let never = said(Status::NoResult, Some("the test did not run")).unwrap();
+        assert!(never.starts_with(NO_RESULT), "{never}");
+        assert!(never.ends_with("(the test did not run)"), "{never}");
+        assert!(!never.contains("did not compile"), "{never}");
         assert_eq!(said(Status::Failed, None), None);
         assert_eq!(said(Status::Passed, None), None);
+    }
+
+    #[test]
+    fn a_summary_says_why_in_one_line_and_nothing_for_a_pass() {
+        let test = |status, message: Option<&str>| TestVerdict {
+            name: "t".into(),
+            status,
+            points: 0,
+            max_points: 1,
+            hidden: false,
+            actual: Some("[ 0s] x".into()),
+            blocking: None,
+            message: message.map(str::to_string),
+            wall_ms: None,
+            flaky: false,
+        };
+        let lesson = |fate| ExerciseVerdict {
+            slug: "01".into(),
+            tests: Vec::new(),
+            fate,
+        };
+        let broken = lesson(Fate::NotCompiled(
+            "\nerror[E0425]: x\n --> src/lib.rs:1:1".into(),
+        ));
+        let ran = lesson(Fate::Ran);
+        assert_eq!(
+            summary(&broken, &test(Status::NotCompiled, None)).as_deref(),
+            Some("error[E0425]: x")
+        );
+        let crash = test(Status::Crashed, Some("killed by signal 9\nstderr tail"));
+        assert_eq!(summary(&ran, &crash).as_deref(), Some("killed by signal 9"));
+        assert_eq!(
+            summary(&ran, &test(Status::Failed, None)).as_deref(),
+            Some(DIFFERED)
+        );
+        assert_eq!(summary(&ran, &test(Status::Passed, None)), None);
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! - `gradebook.csv` ([`gradebook`]),
 //! - `results.json`, and Gradescope's per-student format on request ([`results`]),
 //! - `junit.xml` ([`junit`]),
-//! - `feedback/<student>.md` ([`feedback`]).
+//! - `feedback/<student>.md` ([`feedback`]),
+//! - `report.html`, the class at a glance ([`html`]).
 
 pub mod feedback;
 pub mod gradebook;
+pub mod html;
 pub mod junit;
 pub mod results;
 pub mod source;
@@ -92,9 +94,10 @@ pub fn write_all(report: &Report<'_>, out: &Path, gradescope: bool) -> Result<Ve
     fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
     let mut written = vec![
-        write(out, "gradebook.csv", &gradebook::csv(report))?,
+        write(out, "gradebook.csv", &gradebook::csv(report)?)?,
         write(out, "results.json", &results::json(report)?)?,
         write(out, "junit.xml", &junit::xml(report)?)?,
+        write(out, "report.html", &html::page(report))?,
     ];
     let feedback_dir = out.join("feedback");
     for graded in report.graded {

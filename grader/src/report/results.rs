@@ -7,10 +7,13 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::Report;
-use crate::pipeline::verdict::{Fate, Graded, Status, TestVerdict};
+use super::feedback;
+use crate::pipeline::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
 
-/// Version of the `results.json` schema.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the `results.json` schema. 2: `not_compiled` no longer covers compiled code
+/// whose tests produced no result (now `no_result`); failing tests carry their `message`
+/// and `feedback`, lessons their `compile_errors` or `refusal`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Results<'a> {
@@ -69,6 +72,12 @@ struct StudentExercise<'a> {
     compiled: bool,
     points: u32,
     max_points: u32,
+    /// Why the code was refused before building (when `rejected`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refusal: Option<&'a str>,
+    /// The compiler's errors, in the student's own paths (when it did not compile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compile_errors: Option<&'a str>,
     tests: Vec<StudentTest<'a>>,
 }
 
@@ -80,6 +89,12 @@ struct StudentTest<'a> {
     max_points: u32,
     duration_ms: Option<f64>,
     flaky: bool,
+    /// What stopped the test, in one line (absent when it passed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    /// What the feedback file says about the test, Markdown (absent when it passed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feedback: Option<String>,
 }
 
 /// The whole class as JSON.
@@ -147,24 +162,8 @@ fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
         .iter()
         .map(
             |slug| match graded.exercises.iter().find(|e| &e.slug == slug) {
-                Some(e) => StudentExercise {
-                    slug,
-                    submitted: true,
-                    rejected: matches!(e.fate, Fate::Refused(_)),
-                    compiled: e.fate.compiled(),
-                    points: e.points(),
-                    max_points: e.max_points(),
-                    tests: e.tests.iter().map(test).collect(),
-                },
-                None => StudentExercise {
-                    slug,
-                    submitted: false,
-                    rejected: false,
-                    compiled: false,
-                    points: 0,
-                    max_points: report.max_points(slug),
-                    tests: Vec::new(),
-                },
+                Some(e) => handed_in(report, e),
+                None => not_handed_in(report, slug),
             },
         )
         .collect();
@@ -198,7 +197,39 @@ mod tests {
     }
 }
 
-fn test(t: &TestVerdict) -> StudentTest<'_> {
+fn handed_in<'a>(report: &Report<'_>, e: &'a ExerciseVerdict) -> StudentExercise<'a> {
+    StudentExercise {
+        slug: &e.slug,
+        submitted: true,
+        rejected: matches!(e.fate, Fate::Refused(_)),
+        compiled: e.fate.compiled(),
+        points: e.points(),
+        max_points: e.max_points(),
+        refusal: match &e.fate {
+            Fate::Refused(why) => Some(why),
+            _ => None,
+        },
+        compile_errors: e.fate.compile_errors(),
+        tests: e.tests.iter().map(|t| test(report, e, t)).collect(),
+    }
+}
+
+fn not_handed_in<'a>(report: &Report<'_>, slug: &'a str) -> StudentExercise<'a> {
+    StudentExercise {
+        slug,
+        submitted: false,
+        rejected: false,
+        compiled: false,
+        points: 0,
+        max_points: report.max_points(slug),
+        refusal: None,
+        compile_errors: None,
+        tests: Vec::new(),
+    }
+}
+
+fn test<'a>(report: &Report<'_>, e: &ExerciseVerdict, t: &'a TestVerdict) -> StudentTest<'a> {
+    let failed = t.status != Status::Passed;
     StudentTest {
         name: &t.name,
         status: t.status,
@@ -206,57 +237,89 @@ fn test(t: &TestVerdict) -> StudentTest<'_> {
         max_points: t.max_points,
         duration_ms: t.wall_ms,
         flaky: t.flaky,
+        message: feedback::summary(e, t),
+        feedback: failed.then(|| feedback::test_text(report, e, t)),
     }
 }
+
+/// Gradescope's name for Markdown in its `*_format` fields (its others: `text`, `html`,
+/// `simple_format`, `ansi`).
+const MARKDOWN: &str = "md";
 
 #[derive(Serialize)]
 struct Gradescope {
     score: u32,
     max_score: u32,
     output: String,
+    output_format: &'static str,
+    test_output_format: &'static str,
+    test_name_format: &'static str,
     tests: Vec<GradescopeTest>,
 }
 
 #[derive(Serialize)]
 struct GradescopeTest {
     name: String,
+    name_format: &'static str,
     score: u32,
     max_score: u32,
     status: &'static str,
     visibility: &'static str,
     output: String,
+    output_format: &'static str,
 }
 
-/// One student's results in Gradescope's autograder format. Hidden tests are visible
-/// only after grades are published.
+/// One student's results in Gradescope's autograder format, its texts in Markdown. Hidden
+/// tests are visible only after grades are published.
 pub fn gradescope(report: &Report<'_>, graded: &Graded) -> Result<String> {
     let (score, max_score) = report.total(graded);
     let tests = graded
         .exercises
         .iter()
-        .flat_map(|e| e.tests.iter().map(move |t| (e, t)))
-        .map(|(e, t)| GradescopeTest {
-            name: format!("{} {}", e.slug, t.name),
-            score: t.points,
-            max_score: t.max_points,
-            status: if t.status == Status::Passed {
-                "passed"
-            } else {
-                "failed"
-            },
-            visibility: if t.hidden {
-                "after_published"
-            } else {
-                "visible"
-            },
-            output: super::feedback::test_text(report, &e.slug, t),
-        })
+        .flat_map(|e| e.tests.iter().map(move |t| gradescope_test(report, e, t)))
         .collect();
-    let output = graded.notes.join("\n");
     Ok(serde_json::to_string_pretty(&Gradescope {
         score,
         max_score,
-        output,
+        output: gradescope_output(graded),
+        output_format: MARKDOWN,
+        test_output_format: MARKDOWN,
+        test_name_format: "text",
         tests,
     })? + "\n")
+}
+
+fn gradescope_test(report: &Report<'_>, e: &ExerciseVerdict, t: &TestVerdict) -> GradescopeTest {
+    GradescopeTest {
+        name: format!("{} {}", e.slug, t.name),
+        name_format: "text",
+        score: t.points,
+        max_score: t.max_points,
+        status: if t.status == Status::Passed {
+            "passed"
+        } else {
+            "failed"
+        },
+        visibility: if t.hidden {
+            "after_published"
+        } else {
+            "visible"
+        },
+        output: feedback::test_text(report, e, t),
+        output_format: MARKDOWN,
+    }
+}
+
+/// The text for the whole submission: intake notes, then per lesson the points and, for a
+/// lesson that was refused or did not compile, why (once, not only under each test).
+fn gradescope_output(graded: &Graded) -> String {
+    let mut parts: Vec<String> = graded.notes.iter().map(|n| format!("> {n}")).collect();
+    for e in &graded.exercises {
+        let mut part = format!("**{}: {} / {}**", e.slug, e.points(), e.max_points());
+        if let Some(why) = feedback::fate_markdown(&e.fate) {
+            part = format!("{part}\n\n{why}");
+        }
+        parts.push(part);
+    }
+    parts.join("\n\n")
 }
