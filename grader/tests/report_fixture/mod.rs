@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use grader::course::{Course, Exercise, Manifest, Suite};
+use grader::fingerprint::Versions;
 use grader::pipeline::outcome::Outcome;
 use grader::pipeline::run::Observed;
 use grader::pipeline::verdict::{self, Expectations, Graded};
@@ -52,6 +53,10 @@ pub struct Class {
     pub expected: Expectations,
     pub graded: Vec<Graded>,
     pub skipped: Vec<String>,
+    /// The versions results.json records (fixed, so snapshots are stable).
+    pub versions: Versions,
+    /// Every id of the class.
+    pub ids: Vec<String>,
 }
 
 impl Class {
@@ -73,6 +78,9 @@ impl Class {
                 "seccomp: no new programs".to_string(),
             ],
             compiler_protections: Some("bwrap, unprivileged user, limits".to_string()),
+            versions: &self.versions,
+            shard: None,
+            class: &self.ids,
         }
     }
 }
@@ -176,6 +184,11 @@ pub fn class() -> Class {
         expected,
         graded,
         skipped: vec![SKIPPED.to_string()],
+        versions: Versions {
+            grader: "0.1.0+0123456789abcdef".to_string(),
+            course: "fedcba9876543210".to_string(),
+        },
+        ids: IDS.iter().map(|id| id.to_string()).collect(),
     }
 }
 
