@@ -407,7 +407,7 @@ pub fn render(verification: &Verification) -> String {
 /// marked with its row's check.
 fn render_map(out: &mut String, map: &SpecMap, rows: &[Row]) {
     if map.lines.is_empty() {
-        let _ = writeln!(out, "\n{}: no spec map yet", map.exercise);
+        let _ = writeln!(out, "\n{}: no spec map", map.exercise);
         return;
     }
     let count = |kind| map.lines.iter().filter(|l| l.kind == kind).count();
@@ -688,7 +688,7 @@ mod tests {
                 "               tests: empty",
                 "               wrong: none",
                 "",
-                "04-wait-first: no spec map yet",
+                "04-wait-first: no spec map",
             ],
             "{table}"
         );
