@@ -73,6 +73,59 @@ pub struct Manifest {
     /// copy, whatever the student handed in.
     #[serde(default)]
     pub given: Vec<String>,
+    /// The spec map: every line of the README's "Done when" and "Edge cases", and every
+    /// contract the README or stub states, with the tests that check it and the wrong
+    /// variants that break it.
+    #[serde(default)]
+    pub spec: Vec<SpecLine>,
+}
+
+/// One line of the spec map (`[[spec]]` in `exercise.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecLine {
+    /// Where the line comes from.
+    pub kind: SpecKind,
+    /// For `done-when` and `edge`, the README's bullet verbatim (its markdown joined into
+    /// one line, whitespace collapsed); for `contract`, the rule in one sentence.
+    pub text: String,
+    /// The tests that check it (at least one).
+    pub tests: Vec<String>,
+    /// Files in `wrong/` that break this line only.
+    #[serde(default)]
+    pub wrong: Vec<String>,
+}
+
+/// The kind of a spec line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpecKind {
+    /// A bullet of README.md's "## Done when".
+    DoneWhen,
+    /// A rule the README or the stub's docs state elsewhere.
+    Contract,
+    /// A bullet of README.md's "## Edge cases".
+    Edge,
+}
+
+impl SpecKind {
+    /// As written in `exercise.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SpecKind::DoneWhen => "done-when",
+            SpecKind::Contract => "contract",
+            SpecKind::Edge => "edge",
+        }
+    }
+
+    /// The README sections (English, Russian) whose bullets are lines of this kind.
+    fn sections(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            SpecKind::DoneWhen => Some(("Done when", "Готово, когда")),
+            SpecKind::Contract => None,
+            SpecKind::Edge => Some(("Edge cases", "Крайние случаи")),
+        }
+    }
 }
 
 /// A title in both course languages.
@@ -329,6 +382,183 @@ impl Exercise {
         }
         problems
     }
+
+    /// Where the spec map disagrees with the READMEs, the tests and the wrong variants, as
+    /// sentences.
+    pub fn spec_problems(&self) -> Vec<String> {
+        let read = |name: &str| {
+            let path = self.dir.join(name);
+            fs::read_to_string(&path).map_err(|error| {
+                format!(
+                    "cannot read {} ({error}): the spec map is checked against it",
+                    path.display()
+                )
+            })
+        };
+        match (read("README.md"), read("README.ru.md")) {
+            (Ok(en), Ok(ru)) => {
+                let tests: BTreeSet<String> = self.test_names().into_iter().collect();
+                spec_problems(&self.manifest, &tests, &en, &ru)
+            }
+            (en, ru) => en.err().into_iter().chain(ru.err()).collect(),
+        }
+    }
+}
+
+/// The pure checks of the spec map against the READMEs (`en`, `ru`), the tests found in
+/// the test files and the manifest's wrong variants. Every lesson needs its map.
+pub fn spec_problems(
+    manifest: &Manifest,
+    tests: &BTreeSet<String>,
+    en: &str,
+    ru: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if manifest.spec.is_empty() {
+        problems.push(
+            "exercise.toml has no spec map: add a [[spec]] entry for every bullet of \
+             README.md's `## Done when` and `## Edge cases` and for every contract the README \
+             or the stub states, each naming its tests and wrong variants (CONTRIBUTING.md, \
+             \"The course manifest\")"
+                .to_string(),
+        );
+        return problems;
+    }
+    for kind in [SpecKind::DoneWhen, SpecKind::Edge] {
+        problems.extend(bullet_problems(manifest, kind, en, ru));
+    }
+    for line in &manifest.spec {
+        problems.extend(line_problems(manifest, line, tests));
+    }
+    let named: BTreeSet<&String> = manifest.spec.iter().flat_map(|l| &l.tests).collect();
+    for test in tests.iter().filter(|t| !named.contains(t)) {
+        problems.push(format!(
+            "test `{test}` is on no line of the spec map: name it in the `tests` of the \
+             [[spec]] entry it checks"
+        ));
+    }
+    problems
+}
+
+/// Every bullet of the kind's README section has exactly one entry with its text, every
+/// entry of the kind is a bullet, and the Russian README has as many bullets.
+fn bullet_problems(manifest: &Manifest, kind: SpecKind, en: &str, ru: &str) -> Vec<String> {
+    let Some((en_heading, ru_heading)) = kind.sections() else {
+        return Vec::new();
+    };
+    let (Some(bullets), Some(ru_bullets)) = (
+        section_bullets(en, en_heading),
+        section_bullets(ru, ru_heading),
+    ) else {
+        return vec![format!(
+            "README.md needs a `## {en_heading}` section and README.ru.md a \
+             `## {ru_heading}` section, with one bullet per line of the spec"
+        )];
+    };
+    let mut problems = Vec::new();
+    if bullets.len() != ru_bullets.len() {
+        problems.push(format!(
+            "README.md's `## {en_heading}` has {} bullet(s) but README.ru.md's \
+             `## {ru_heading}` has {}: translate every bullet",
+            bullets.len(),
+            ru_bullets.len()
+        ));
+    }
+    let entries: Vec<&SpecLine> = manifest.spec.iter().filter(|l| l.kind == kind).collect();
+    for bullet in &bullets {
+        match entries.iter().filter(|l| &l.text == bullet).count() {
+            1 => {}
+            0 => problems.push(format!(
+                "README line \"{bullet}\" has no [[spec]] entry with kind = \"{}\"",
+                kind.name()
+            )),
+            n => problems.push(format!(
+                "README line \"{bullet}\" has {n} [[spec]] entries; give it exactly one"
+            )),
+        }
+    }
+    for entry in entries.iter().filter(|l| !bullets.contains(&l.text)) {
+        problems.push(format!(
+            "[[spec]] entry \"{}\" (kind = \"{}\") is no bullet of README.md's \
+             `## {en_heading}`: copy the bullet verbatim, joined into one line",
+            entry.text,
+            kind.name()
+        ));
+    }
+    problems
+}
+
+/// One entry names known tests, and wrong variants that exist and fail only its tests.
+fn line_problems(manifest: &Manifest, line: &SpecLine, tests: &BTreeSet<String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let at = format!("[[spec]] entry \"{}\"", line.text);
+    if line.tests.is_empty() {
+        problems.push(format!("{at} names no test: list the tests that check it"));
+    }
+    for test in line.tests.iter().filter(|t| !tests.contains(*t)) {
+        problems.push(format!("{at} names `{test}`, which no test file defines"));
+    }
+    if line.wrong.is_empty() && line.kind != SpecKind::Edge {
+        problems.push(format!(
+            "{at} names no wrong variant: add one in wrong/ that breaks this line only"
+        ));
+    }
+    for file in &line.wrong {
+        let Some(wrong) = manifest.wrong.iter().find(|w| &w.file == file) else {
+            problems.push(format!(
+                "{at} names wrong/{file}, which has no [[wrong]] entry"
+            ));
+            continue;
+        };
+        let outside: Vec<&str> = wrong
+            .fails
+            .iter()
+            .filter(|t| !line.tests.contains(t))
+            .map(String::as_str)
+            .collect();
+        if wrong.fails.is_empty() || !outside.is_empty() {
+            problems.push(format!(
+                "{at} names wrong/{file}, which must fail some of this line's tests and no \
+                 other; it fails [{}]",
+                wrong.fails.join(", ")
+            ));
+        }
+    }
+    problems
+}
+
+/// The top-level bullets of the markdown section `## heading`, each joined into one line
+/// with its whitespace collapsed; `None` when there is no such section.
+pub fn section_bullets(markdown: &str, heading: &str) -> Option<Vec<String>> {
+    let mut lines = markdown.lines().skip_while(|l| {
+        l.trim_end()
+            .strip_prefix("## ")
+            .is_none_or(|h| h.trim() != heading)
+    });
+    lines.next()?;
+    let mut bullets: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in lines.take_while(|l| !l.starts_with("## ") && !l.starts_with("# ")) {
+        if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+            bullets.push(item.to_string());
+            open = true;
+        } else if line.trim().is_empty() {
+            continue;
+        } else if open && line.starts_with(char::is_whitespace) {
+            if let Some(last) = bullets.last_mut() {
+                last.push(' ');
+                last.push_str(line);
+            }
+        } else {
+            open = false;
+        }
+    }
+    Some(
+        bullets
+            .iter()
+            .map(|b| b.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect(),
+    )
 }
 
 /// `name.rs`, with `name` a plain identifier other than `lib` and `main`: a file that
@@ -437,7 +667,157 @@ pub fn test_functions(source: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_module_file, rust_files, test_functions};
+    use std::collections::BTreeSet;
+
+    use super::{
+        Manifest, is_module_file, rust_files, section_bullets, spec_problems, test_functions,
+    };
+
+    const README: &str = "# Lesson\n\n## Done when\n\n- `f` prints at 0 s\n  and returns;\n- nothing after.\n\nA paragraph.\n\n## Edge cases\n\n- empty input: returns at once.\n\n## Run\n\n- not a spec line\n";
+    const README_RU: &str = "## Готово, когда\n\n- раз\n- два\n\n## Крайние случаи\n\n- пусто\n";
+
+    /// A manifest with tests `a`, `b`, `c`, wrong variants `wa.rs` (fails `a`) and
+    /// `wab.rs` (fails `a`, `b`), and the given `[[spec]]` entries.
+    fn manifest(spec: &str) -> Manifest {
+        let text = format!(
+            "package = \"exercise-09\"\ntitle = {{ en = \"t\", ru = \"т\" }}\n\
+             [[tests]]\nname = \"a\"\npoints = 1\ndescription = \"a\"\n\
+             [[wrong]]\nfile = \"wa.rs\"\nwhy = \"w\"\nfails = [\"a\"]\n\
+             [[wrong]]\nfile = \"wab.rs\"\nwhy = \"w\"\nfails = [\"a\", \"b\"]\n{spec}"
+        );
+        toml::from_str(&text).unwrap()
+    }
+
+    const GOOD: &str = "[[spec]]\nkind = \"done-when\"\ntext = \"`f` prints at 0 s and returns;\"\ntests = [\"a\"]\nwrong = [\"wa.rs\"]\n\
+        [[spec]]\nkind = \"done-when\"\ntext = \"nothing after.\"\ntests = [\"a\", \"b\"]\nwrong = [\"wab.rs\"]\n\
+        [[spec]]\nkind = \"contract\"\ntext = \"panics on failure\"\ntests = [\"a\"]\nwrong = [\"wa.rs\"]\n\
+        [[spec]]\nkind = \"edge\"\ntext = \"empty input: returns at once.\"\ntests = [\"c\"]\n";
+
+    fn tests() -> BTreeSet<String> {
+        ["a", "b", "c"].iter().map(|t| t.to_string()).collect()
+    }
+
+    fn problems(spec: &str, en: &str, ru: &str) -> Vec<String> {
+        spec_problems(&manifest(spec), &tests(), en, ru)
+    }
+
+    #[test]
+    fn bullets_of_a_section_are_joined_into_one_line_each() {
+        assert_eq!(
+            section_bullets(README, "Done when").unwrap(),
+            ["`f` prints at 0 s and returns;", "nothing after."]
+        );
+        assert_eq!(
+            section_bullets(README, "Edge cases").unwrap(),
+            ["empty input: returns at once."]
+        );
+        assert_eq!(
+            section_bullets(README_RU, "Готово, когда").unwrap().len(),
+            2
+        );
+        assert_eq!(section_bullets(README, "Missing"), None);
+    }
+
+    #[test]
+    fn a_complete_spec_map_has_no_problems() {
+        assert_eq!(problems(GOOD, README, README_RU), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_lesson_without_a_spec_map_is_a_problem() {
+        let found = problems("", README, README_RU);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with("exercise.toml has no spec map"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_bullet_without_an_entry_and_an_entry_without_a_bullet_are_problems() {
+        let edited = GOOD.replace("nothing after.", "nothing after");
+        let found = problems(&edited, README, README_RU);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found[0].contains("README line \"nothing after.\" has no"),
+            "{found:#?}"
+        );
+        assert!(
+            found[1].contains("is no bullet of README.md's `## Done when`"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_bullet_with_two_entries_is_a_problem() {
+        let twice = format!(
+            "{GOOD}[[spec]]\nkind = \"edge\"\ntext = \"empty input: returns at once.\"\ntests = [\"c\"]\n"
+        );
+        let found = problems(&twice, README, README_RU);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("has 2 [[spec]] entries"), "{found:#?}");
+    }
+
+    #[test]
+    fn the_russian_readme_needs_as_many_bullets() {
+        let found = problems(GOOD, README, &README_RU.replace("- два\n", ""));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].contains("has 2 bullet(s) but README.ru.md"),
+            "{found:#?}"
+        );
+        let found = problems(GOOD, README, "## Готово, когда\n\n- раз\n- два\n");
+        assert!(
+            found[0].contains("`## Крайние случаи` section"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn unknown_and_orphan_tests_are_problems() {
+        let found = problems(&GOOD.replace("[\"c\"]", "[\"z\"]"), README, README_RU);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found[0].contains("names `z`, which no test file defines"),
+            "{found:#?}"
+        );
+        assert!(found[1].contains("test `c` is on no line"), "{found:#?}");
+        let found = problems(&GOOD.replace("[\"c\"]", "[]"), README, README_RU);
+        assert!(found[0].contains("names no test"), "{found:#?}");
+    }
+
+    #[test]
+    fn done_when_and_contract_lines_need_a_wrong_variant_that_breaks_only_them() {
+        let found = problems(
+            &GOOD.replacen("wrong = [\"wa.rs\"]", "wrong = []", 1),
+            README,
+            README_RU,
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("names no wrong variant"), "{found:#?}");
+        let wider = GOOD.replacen("wrong = [\"wa.rs\"]", "wrong = [\"wab.rs\"]", 1);
+        let found = problems(&wider, README, README_RU);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("no other; it fails [a, b]"), "{found:#?}");
+        let missing = GOOD.replacen("wrong = [\"wa.rs\"]", "wrong = [\"gone.rs\"]", 1);
+        let found = problems(&missing, README, README_RU);
+        assert!(
+            found[0].contains("wrong/gone.rs, which has no [[wrong]] entry"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_spec_kind_or_field_is_refused() {
+        for bad in [
+            "[[spec]]\nkind = \"todo\"\ntext = \"x\"\ntests = [\"a\"]\n",
+            "[[spec]]\nkind = \"edge\"\ntext = \"x\"\ntests = [\"a\"]\nnote = \"n\"\n",
+        ] {
+            let text =
+                format!("package = \"p\"\ntitle = {{ en = \"t\", ru = \"т\" }}\ntests = []\n{bad}");
+            assert!(toml::from_str::<Manifest>(&text).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn right_variants_are_the_rust_files_of_the_folder_in_name_order() {

@@ -2,7 +2,9 @@
 //! test, every stub must fail every test, every wrong variant must fail exactly the tests
 //! its manifest lists, every right variant (`grader/course/<slug>/right/*.rs`, correct
 //! solutions in other idioms) must pass every test like the reference solution, and
-//! repeated runs must give identical results.
+//! repeated runs must give identical results. Each lesson's spec map (`[[spec]]`: every
+//! "Done when" line, contract and edge case with its tests and wrong variants) must agree
+//! with its READMEs and tests, and is shown under the table.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -10,7 +12,7 @@ use std::fs;
 
 use anyhow::{Context, Result};
 
-use crate::course::{Course, Exercise};
+use crate::course::{Course, Exercise, SpecKind};
 use crate::pipeline;
 use crate::pipeline::build;
 use crate::pipeline::run::RunOptions;
@@ -69,6 +71,40 @@ pub struct Verification {
     pub rows: Vec<Row>,
     /// How many times every test ran.
     pub repeat: usize,
+    /// The spec map of each selected lesson, in lesson order.
+    pub maps: Vec<SpecMap>,
+}
+
+/// A lesson's spec map as `verify` shows it.
+#[derive(Debug, Clone)]
+pub struct SpecMap {
+    /// Exercise slug.
+    pub exercise: String,
+    /// The `[[spec]]` entries, in manifest order.
+    pub lines: Vec<MapLine>,
+}
+
+/// One line of the spec map.
+#[derive(Debug, Clone)]
+pub struct MapLine {
+    /// Done-when, contract or edge.
+    pub kind: SpecKind,
+    /// The README bullet or the contract.
+    pub text: String,
+    /// The tests that check it.
+    pub tests: Vec<MapTest>,
+    /// The wrong variants that break it (file names in `wrong/`).
+    pub wrong: Vec<String>,
+}
+
+/// A test on a spec line, with what else it checks besides the printed timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapTest {
+    /// The test.
+    pub name: String,
+    /// Checks in force for it beyond the timeline (such as `blocking` or `leaks`), shown
+    /// as `name [blocking, leaks]`; empty until those checks are wired in.
+    pub checks: Vec<String>,
 }
 
 impl Verification {
@@ -93,7 +129,14 @@ pub fn verify(
                 .into_iter()
                 .map(|p| (exercise.slug.clone(), p)),
         );
+        problems.extend(
+            exercise
+                .spec_problems()
+                .into_iter()
+                .map(|p| (exercise.slug.clone(), p)),
+        );
     }
+    let maps = selected.iter().map(|e| spec_map(e)).collect();
     let variants = variants(course, selected)?;
     build::fetch(course)?;
     let expectations = Expectations::load(course)?;
@@ -149,7 +192,41 @@ pub fn verify(
         problems,
         rows,
         repeat: repeat.max(1),
+        maps,
     })
+}
+
+/// What a test checks besides its printed timeline (`blocking`, `leaks`), shown beside its
+/// name in the spec map. None yet: where those checks are declared (the test's source or
+/// its manifest entry) is decided when they are wired into the verdict.
+fn checks(_exercise: &Exercise, _test: &str) -> Vec<String> {
+    Vec::new()
+}
+
+/// The lesson's `[[spec]]` entries as rows of the map.
+fn spec_map(exercise: &Exercise) -> SpecMap {
+    let lines = exercise
+        .manifest
+        .spec
+        .iter()
+        .map(|line| MapLine {
+            kind: line.kind,
+            text: line.text.clone(),
+            tests: line
+                .tests
+                .iter()
+                .map(|name| MapTest {
+                    name: name.clone(),
+                    checks: checks(exercise, name),
+                })
+                .collect(),
+            wrong: line.wrong.clone(),
+        })
+        .collect();
+    SpecMap {
+        exercise: exercise.slug.clone(),
+        lines,
+    }
 }
 
 fn variants(course: &Course, selected: &[&Exercise]) -> Result<Vec<(Submission, Expect)>> {
@@ -312,6 +389,9 @@ pub fn render(verification: &Verification) -> String {
             }
         }
     }
+    for map in &verification.maps {
+        render_map(&mut out, map, &verification.rows);
+    }
     let bad = verification.rows.iter().filter(|r| !r.ok).count();
     let _ = writeln!(
         out,
@@ -330,6 +410,79 @@ pub fn render(verification: &Verification) -> String {
     out
 }
 
+/// A lesson's spec map: each line with its tests and its wrong variants, each variant
+/// marked with its row's check.
+fn render_map(out: &mut String, map: &SpecMap, rows: &[Row]) {
+    if map.lines.is_empty() {
+        let _ = writeln!(out, "\n{}: no spec map", map.exercise);
+        return;
+    }
+    let count = |kind| map.lines.iter().filter(|l| l.kind == kind).count();
+    let _ = writeln!(
+        out,
+        "\n{}: {} done-when, {} contract, {} edge",
+        map.exercise,
+        count(SpecKind::DoneWhen),
+        count(SpecKind::Contract),
+        count(SpecKind::Edge)
+    );
+    for line in &map.lines {
+        let _ = writeln!(out, "  {:<9}  {}", line.kind.name(), line.text);
+        let tests: Vec<String> = line.tests.iter().map(map_test).collect();
+        write_list(out, "tests", &tests);
+        let wrong: Vec<String> = line
+            .wrong
+            .iter()
+            .map(|file| {
+                let variant = format!("wrong/{file}");
+                let check = rows
+                    .iter()
+                    .find(|r| r.exercise == map.exercise && r.variant == variant)
+                    .map_or("", |r| if r.ok { " ok" } else { " MISMATCH" });
+                format!("{file}{check}")
+            })
+            .collect();
+        if wrong.is_empty() {
+            write_list(out, "wrong", &["none".to_string()]);
+        } else {
+            write_list(out, "wrong", &wrong);
+        }
+    }
+}
+
+/// `label: a, b, c` under a spec line, wrapped before [`MAP_WIDTH`] columns, each
+/// continuation lined up under the first item.
+fn write_list(out: &mut String, label: &str, items: &[String]) {
+    let prefix = format!("{:15}{label}: ", "");
+    let mut line = prefix.clone();
+    for (index, item) in items.iter().enumerate() {
+        let comma = if index + 1 < items.len() { "," } else { "" };
+        if line.len() > prefix.len() {
+            if line.len() + 1 + item.len() + comma.len() > MAP_WIDTH {
+                let _ = writeln!(out, "{line}");
+                line = " ".repeat(prefix.len());
+            } else {
+                line.push(' ');
+            }
+        }
+        line.push_str(item);
+        line.push_str(comma);
+    }
+    let _ = writeln!(out, "{line}");
+}
+
+/// Where the lists of the spec map wrap.
+const MAP_WIDTH: usize = 100;
+
+/// `name`, or `name [blocking, leaks]` when it checks more than the timeline.
+fn map_test(test: &MapTest) -> String {
+    if test.checks.is_empty() {
+        test.name.clone()
+    } else {
+        format!("{} [{}]", test.name, test.checks.join(", "))
+    }
+}
+
 /// The failed tests of a row that had to pass, each with its diff indented below it.
 fn render_failures(out: &mut String, row: &Row) {
     for failed in &row.failed {
@@ -346,8 +499,10 @@ mod tests {
     use std::collections::BTreeSet;
     use std::path::Path;
 
-    use super::{Expect, Failure, Row, Verification, explain, render, variants};
-    use crate::course::Course;
+    use super::{
+        Expect, Failure, MapLine, MapTest, Row, SpecMap, Verification, explain, render, variants,
+    };
+    use crate::course::{Course, SpecKind};
     use crate::pipeline::verdict::{Status, TestVerdict};
 
     fn verdict(actual: Option<&str>, message: Option<&str>) -> TestVerdict {
@@ -413,6 +568,7 @@ mod tests {
                 row("right/select_all.rs", &["fails_fast"], vec![failure]),
             ],
             repeat: 1,
+            maps: Vec::new(),
         };
         let table = render(&verification);
         let lines: Vec<&str> = table.lines().collect();
@@ -434,6 +590,28 @@ mod tests {
             "{table}"
         );
         assert!(table.contains("1 mismatch(es)"), "{table}");
+    }
+
+    #[test]
+    fn long_lists_of_the_spec_map_wrap_under_their_first_item() {
+        let tests: Vec<String> = (0..6)
+            .map(|i| format!("a_test_named_{i}_at_length"))
+            .collect();
+        let mut out = String::new();
+        super::write_list(&mut out, "tests", &tests);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(lines.iter().all(|l| l.len() <= super::MAP_WIDTH), "{out}");
+        assert!(
+            lines[0].starts_with("               tests: a_test_named_0_at_length,"),
+            "{out}"
+        );
+        assert!(
+            lines[1].starts_with(&format!("{:22}a_test_named_", "")),
+            "{out}"
+        );
+        let joined: Vec<&str> = out.split_whitespace().filter(|w| *w != "tests:").collect();
+        assert_eq!(joined.join(" "), tests.join(", "), "{out}");
     }
 
     #[test]
@@ -461,5 +639,65 @@ mod tests {
             assert_eq!(names, files, "{}", exercise.slug);
             assert!(rows.iter().all(|(_, expect)| **expect == Expect::PassAll));
         }
+    }
+
+    fn map_test(name: &str, checks: &[&str]) -> MapTest {
+        MapTest {
+            name: name.to_string(),
+            checks: checks.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_spec_map_shows_each_line_with_its_tests_and_wrong_variants() {
+        let mut broken = row("wrong/sequential.rs", &[], Vec::new());
+        broken.ok = false;
+        let map = SpecMap {
+            exercise: "03-gather".to_string(),
+            lines: vec![
+                MapLine {
+                    kind: SpecKind::DoneWhen,
+                    text: "results come in order".to_string(),
+                    tests: vec![map_test("in_order", &[]), map_test("late", &["leaks"])],
+                    wrong: vec!["sequential.rs".to_string()],
+                },
+                MapLine {
+                    kind: SpecKind::Edge,
+                    text: "no devices: returns at once".to_string(),
+                    tests: vec![map_test("empty", &[])],
+                    wrong: Vec::new(),
+                },
+            ],
+        };
+        let verification = Verification {
+            problems: Vec::new(),
+            rows: vec![broken],
+            repeat: 1,
+            maps: vec![
+                map,
+                SpecMap {
+                    exercise: "04-wait-first".to_string(),
+                    lines: Vec::new(),
+                },
+            ],
+        };
+        let table = render(&verification);
+        let start = table.find("03-gather: ").expect(&table);
+        let lines: Vec<&str> = table[start..].lines().collect();
+        assert_eq!(
+            lines[..9],
+            [
+                "03-gather: 1 done-when, 0 contract, 1 edge",
+                "  done-when  results come in order",
+                "               tests: in_order, late [leaks]",
+                "               wrong: sequential.rs MISMATCH",
+                "  edge       no devices: returns at once",
+                "               tests: empty",
+                "               wrong: none",
+                "",
+                "04-wait-first: no spec map",
+            ],
+            "{table}"
+        );
     }
 }
