@@ -384,7 +384,7 @@ impl Exercise {
     }
 
     /// Where the spec map disagrees with the READMEs, the tests and the wrong variants, as
-    /// sentences. A lesson without a `[[spec]]` map has none yet.
+    /// sentences.
     pub fn spec_problems(&self) -> Vec<String> {
         let read = |name: &str| {
             let path = self.dir.join(name);
@@ -406,8 +406,7 @@ impl Exercise {
 }
 
 /// The pure checks of the spec map against the READMEs (`en`, `ru`), the tests found in
-/// the test files and the manifest's wrong variants. A lesson without a `[[spec]]` map
-/// has none yet.
+/// the test files and the manifest's wrong variants. Every lesson needs its map.
 pub fn spec_problems(
     manifest: &Manifest,
     tests: &BTreeSet<String>,
@@ -416,6 +415,13 @@ pub fn spec_problems(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     if manifest.spec.is_empty() {
+        problems.push(
+            "exercise.toml has no spec map: add a [[spec]] entry for every bullet of \
+             README.md's `## Done when` and `## Edge cases` and for every contract the README \
+             or the stub states, each naming its tests and wrong variants (CONTRIBUTING.md, \
+             \"The course manifest\")"
+                .to_string(),
+        );
         return problems;
     }
     for kind in [SpecKind::DoneWhen, SpecKind::Edge] {
@@ -718,8 +724,13 @@ mod tests {
     }
 
     #[test]
-    fn a_lesson_without_a_spec_map_is_not_checked_yet() {
-        assert_eq!(problems("", README, README_RU), Vec::<String>::new());
+    fn a_lesson_without_a_spec_map_is_a_problem() {
+        let found = problems("", README, README_RU);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with("exercise.toml has no spec map"),
+            "{found:#?}"
+        );
     }
 
     #[test]

@@ -196,6 +196,13 @@ pub fn verify(
     })
 }
 
+/// What a test checks besides its printed timeline (`blocking`, `leaks`), shown beside its
+/// name in the spec map. None yet: where those checks are declared (the test's source or
+/// its manifest entry) is decided when they are wired into the verdict.
+fn checks(_exercise: &Exercise, _test: &str) -> Vec<String> {
+    Vec::new()
+}
+
 /// The lesson's `[[spec]]` entries as rows of the map.
 fn spec_map(exercise: &Exercise) -> SpecMap {
     let lines = exercise
@@ -210,7 +217,7 @@ fn spec_map(exercise: &Exercise) -> SpecMap {
                 .iter()
                 .map(|name| MapTest {
                     name: name.clone(),
-                    checks: Vec::new(),
+                    checks: checks(exercise, name),
                 })
                 .collect(),
             wrong: line.wrong.clone(),
@@ -407,7 +414,7 @@ pub fn render(verification: &Verification) -> String {
 /// marked with its row's check.
 fn render_map(out: &mut String, map: &SpecMap, rows: &[Row]) {
     if map.lines.is_empty() {
-        let _ = writeln!(out, "\n{}: no spec map yet", map.exercise);
+        let _ = writeln!(out, "\n{}: no spec map", map.exercise);
         return;
     }
     let count = |kind| map.lines.iter().filter(|l| l.kind == kind).count();
@@ -422,7 +429,7 @@ fn render_map(out: &mut String, map: &SpecMap, rows: &[Row]) {
     for line in &map.lines {
         let _ = writeln!(out, "  {:<9}  {}", line.kind.name(), line.text);
         let tests: Vec<String> = line.tests.iter().map(map_test).collect();
-        let _ = writeln!(out, "  {:9}    tests: {}", "", tests.join(", "));
+        write_list(out, "tests", &tests);
         let wrong: Vec<String> = line
             .wrong
             .iter()
@@ -435,14 +442,37 @@ fn render_map(out: &mut String, map: &SpecMap, rows: &[Row]) {
                 format!("{file}{check}")
             })
             .collect();
-        let wrong = if wrong.is_empty() {
-            "none".to_string()
+        if wrong.is_empty() {
+            write_list(out, "wrong", &["none".to_string()]);
         } else {
-            wrong.join(", ")
-        };
-        let _ = writeln!(out, "  {:9}    wrong: {wrong}", "");
+            write_list(out, "wrong", &wrong);
+        }
     }
 }
+
+/// `label: a, b, c` under a spec line, wrapped before [`MAP_WIDTH`] columns, each
+/// continuation lined up under the first item.
+fn write_list(out: &mut String, label: &str, items: &[String]) {
+    let prefix = format!("{:15}{label}: ", "");
+    let mut line = prefix.clone();
+    for (index, item) in items.iter().enumerate() {
+        let comma = if index + 1 < items.len() { "," } else { "" };
+        if line.len() > prefix.len() {
+            if line.len() + 1 + item.len() + comma.len() > MAP_WIDTH {
+                let _ = writeln!(out, "{line}");
+                line = " ".repeat(prefix.len());
+            } else {
+                line.push(' ');
+            }
+        }
+        line.push_str(item);
+        line.push_str(comma);
+    }
+    let _ = writeln!(out, "{line}");
+}
+
+/// Where the lists of the spec map wrap.
+const MAP_WIDTH: usize = 100;
 
 /// `name`, or `name [blocking, leaks]` when it checks more than the timeline.
 fn map_test(test: &MapTest) -> String {
@@ -563,6 +593,28 @@ mod tests {
     }
 
     #[test]
+    fn long_lists_of_the_spec_map_wrap_under_their_first_item() {
+        let tests: Vec<String> = (0..6)
+            .map(|i| format!("a_test_named_{i}_at_length"))
+            .collect();
+        let mut out = String::new();
+        super::write_list(&mut out, "tests", &tests);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(lines.iter().all(|l| l.len() <= super::MAP_WIDTH), "{out}");
+        assert!(
+            lines[0].starts_with("               tests: a_test_named_0_at_length,"),
+            "{out}"
+        );
+        assert!(
+            lines[1].starts_with(&format!("{:22}a_test_named_", "")),
+            "{out}"
+        );
+        let joined: Vec<&str> = out.split_whitespace().filter(|w| *w != "tests:").collect();
+        assert_eq!(joined.join(" "), tests.join(", "), "{out}");
+    }
+
+    #[test]
     fn every_right_file_is_a_variant_that_must_pass() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let course = Course::load(root).unwrap();
@@ -643,7 +695,7 @@ mod tests {
                 "               tests: empty",
                 "               wrong: none",
                 "",
-                "04-wait-first: no spec map yet",
+                "04-wait-first: no spec map",
             ],
             "{table}"
         );

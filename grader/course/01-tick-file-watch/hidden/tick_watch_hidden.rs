@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use exercise_01::{tick, tick_until_exists};
+use exercise_01::{tick, tick_until_exists, wait_for};
 use timeline::say;
 use timeline_check::{capture, check};
 
@@ -38,6 +38,33 @@ fn fast_polls_see_the_file_between_slow_ticks() {
         say!("returned");
         tokio::time::sleep(secs(2.0)).await;
         say!("2 s later");
+    });
+    check!(run);
+}
+
+#[test]
+fn wait_for_sees_a_file_that_is_already_there_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ready.flag");
+    std::fs::write(&path, b"").expect("test creates the file");
+    // The first check comes before any pause: `exists!` at 0 s, not after 0.8 s.
+    let run = capture(secs(30.0), async {
+        wait_for(&path, secs(0.8)).await;
+        say!("returned");
+    });
+    check!(run);
+}
+
+#[test]
+fn a_file_that_comes_before_the_second_tick_gets_one_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("early.txt");
+    // Ticks every 2.5 s, polls every 0.4 s; the file appears at 0.3 s, so the poll at
+    // 0.4 s sees it, long before the second tick.
+    let run = capture(secs(30.0), async {
+        create_after(&path, secs(0.3));
+        tick_until_exists(&path, secs(2.5), secs(0.4)).await;
+        say!("returned");
     });
     check!(run);
 }

@@ -60,3 +60,46 @@ fn five_heartbeats_go_on_while_another_job_blocks() {
     });
     check!(run);
 }
+
+/// A blocking job that waits for `beats` heartbeats like [`wait_for_heartbeats`], then
+/// panics with a message that says how many it saw.
+fn panic_after_heartbeats(beats: usize, seen: Arc<AtomicUsize>) -> impl FnOnce() -> u32 {
+    move || {
+        let outcome = wait_for_heartbeats(beats, seen)();
+        panic!("the job failed ({outcome})")
+    }
+}
+
+#[test]
+fn a_job_that_panics_makes_offload_panic_without_finishing() {
+    let run = capture(LIMIT, async {
+        let seen = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let beating = tokio::spawn(heartbeat(2, Arc::clone(&seen), Arc::clone(&stop)));
+        let job = panic_after_heartbeats(2, seen);
+        // On a task of its own, so that its panic is a value here, whatever message wraps
+        // the job's (`resume_unwind`, `unwrap` and `expect` on the `JoinError` all keep it).
+        let offloading = tokio::spawn(async move { offload("crunch", job).await });
+        let outcome = offloading.await;
+        stop.store(true, Ordering::SeqCst);
+        beating.await.expect("the heartbeat task does not panic");
+        match outcome {
+            Ok(value) => format!("offload returned {value} instead of panicking"),
+            Err(error) if error.is_panic() => {
+                let panic = error.into_panic();
+                let message = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                if message.contains("the job failed (saw 2 heartbeats)") {
+                    "offload panicked with the job's message".to_string()
+                } else {
+                    format!("offload panicked, but its message is not the job's: {message}")
+                }
+            }
+            Err(_) => "offload was cancelled".to_string(),
+        }
+    });
+    check!(run);
+}

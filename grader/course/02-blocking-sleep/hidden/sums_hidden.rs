@@ -36,3 +36,12 @@ fn two_sums_of_different_lengths_interleave() {
     );
     check!(ties_in_task_order(run));
 }
+
+#[test]
+fn a_sum_of_no_numbers_is_zero_at_once_and_the_other_runs_on() {
+    let run = capture(
+        LIMIT,
+        sum_both(&[], &[4, 5], Duration::from_millis(600)),
+    );
+    check!(ties_in_task_order(run));
+}

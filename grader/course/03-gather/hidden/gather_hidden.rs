@@ -2,10 +2,12 @@
 //! latencies, commands and failures, so code shaped to the visible snapshots fails here.
 //! Apart from the `connecting` lines at 0 s, no two lines share an instant.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use exercise_03::devices::Device;
 use exercise_03::{send_to_all, send_to_all_keep_errors, try_send_to_all};
+use futures::FutureExt;
 use timeline::say;
 use timeline_check::{capture, check};
 
@@ -109,5 +111,65 @@ fn send_to_all_keep_errors_returns_one_result_per_device() {
         LIMIT,
         send_to_all_keep_errors(&devices, "show wlan summary"),
     );
+    check!(run);
+}
+
+/// The message of a panic, whatever its payload's type.
+fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+#[test]
+fn send_to_all_panics_with_the_error_of_a_failing_device() {
+    // fw1 answers at 0.4 s and fw2 at 0.5 s; fw9 refuses at 0.8 s, last, so that a
+    // `join_all` and a fail-fast join print the same lines before the panic.
+    let devices = [
+        answers("fw1", 150, 250),
+        refuses("fw9", 800),
+        answers("fw2", 300, 200),
+    ];
+    let run = capture(LIMIT, async {
+        // The panic is caught and becomes a value here, whatever message wraps the
+        // device's error (the future need not be `Send`, so it is not spawned).
+        let sending = AssertUnwindSafe(send_to_all(&devices, "show run")).catch_unwind();
+        match sending.await {
+            Ok(replies) => format!("returned {replies:?} instead of panicking"),
+            Err(panic) => {
+                let message = panic_message(panic);
+                if message.contains("fw9") {
+                    "panicked with fw9's error".to_string()
+                } else {
+                    format!("panicked without fw9's error: {message}")
+                }
+            }
+        }
+    });
+    check!(run);
+}
+
+#[test]
+fn no_devices_give_empty_results_at_once() {
+    let run = capture(LIMIT, async {
+        let all = send_to_all(&[], "show users").await;
+        let tried = try_send_to_all(&[], "show users").await;
+        let kept = send_to_all_keep_errors(&[], "show users").await;
+        (all, tried, kept)
+    });
+    check!(run);
+}
+
+#[test]
+fn try_send_to_all_reports_a_failure_that_comes_last() {
+    // ap3 answers at 0.75 s and ap1 at 0.9 s; ap2, listed between them, refuses at 1.3 s.
+    let devices = [
+        answers("ap1", 200, 700),
+        refuses("ap2", 1300),
+        answers("ap3", 450, 300),
+    ];
+    let run = capture(LIMIT, try_send_to_all(&devices, "show lldp"));
     check!(run);
 }
