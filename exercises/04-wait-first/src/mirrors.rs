@@ -22,10 +22,12 @@ impl Mirror {
         Self { name, latency }
     }
 
-    /// Asks the mirror for the data: after `latency` it prints `<name>: answered` and
-    /// returns its reply. Dropping the future before then cancels the request, and
-    /// nothing is printed.
+    /// Asks the mirror for the data: it prints `<name>: asked` when the request starts
+    /// (the future's first poll), and after `latency` `<name>: answered`, and returns its
+    /// reply. Dropping the future before then cancels the request, and nothing more is
+    /// printed.
     pub async fn fetch(self) -> Reply {
+        say!("{}: asked", self.name);
         tokio::time::sleep(self.latency).await;
         say!("{}: answered", self.name);
         Reply { mirror: self.name }
