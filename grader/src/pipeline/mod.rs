@@ -9,6 +9,7 @@ pub mod pair;
 pub mod run;
 pub mod stage;
 pub mod submission;
+pub mod symptom;
 pub mod verdict;
 
 use std::fs;
