@@ -58,6 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             gradescope,
             resume,
             repeat,
+            lang,
         } => {
             let request = crate::commands::grade::GradeRequest {
                 submissions: submissions.as_deref(),
@@ -67,6 +68,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 gradescope: *gradescope,
                 resume: *resume,
                 repeat: (*repeat).max(1),
+                lang: *lang,
             };
             crate::commands::grade::grade(&course, &request, &options)?;
             Ok(ExitCode::SUCCESS)

@@ -98,6 +98,10 @@ pub enum Command {
         /// Run every test N times; tests whose results differ are marked flaky.
         #[arg(long, default_value_t = 1, value_name = "N")]
         repeat: usize,
+        /// The language students read: feedback/*.md (hints, what each run shows, every
+        /// sentence) and the test texts of junit.xml and the Gradescope files.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: crate::report::lang::Lang,
     },
     /// Write every snapshot (visible and hidden) from the reference solutions.
     Bless {

@@ -58,6 +58,10 @@ pub struct Manifest {
     /// Shown in feedback when the exercise is not at full marks.
     #[serde(default)]
     pub hint: Option<String>,
+    /// The same hint in Russian (required when `hint` is given; see
+    /// [`Exercise::manifest_problems`]).
+    #[serde(default)]
+    pub hint_ru: Option<String>,
     /// Real seconds one test may take (default: the grader's, 10 s). Waiting on the paused
     /// clock costs nothing, so only blocking code comes near it.
     #[serde(default)]
@@ -98,9 +102,12 @@ pub struct TestSpec {
     pub hidden: bool,
     /// What the test checks, in one line.
     pub description: String,
-    /// Shown when it fails.
+    /// Shown when it fails (unless a symptom of another mistake is recognised).
     #[serde(default)]
     pub hint: Option<String>,
+    /// The same hint in Russian (required when `hint` is given).
+    #[serde(default)]
+    pub hint_ru: Option<String>,
 }
 
 /// A wrong variant: a whole `src/lib.rs` in `wrong/`.
@@ -287,6 +294,7 @@ impl Exercise {
                 ));
             }
         }
+        problems.extend(self.translation_problems());
         for wrong in &self.manifest.wrong {
             if !self.wrong(wrong).is_file() {
                 problems.push(format!("wrong variant {} does not exist", wrong.file));
@@ -326,6 +334,38 @@ impl Exercise {
                     ));
                 }
             }
+        }
+        problems
+    }
+}
+
+impl Exercise {
+    /// Hints without their Russian text (or the other way round), as sentences: feedback
+    /// comes in both languages (`--lang ru`), so every hint needs both.
+    pub fn translation_problems(&self) -> Vec<String> {
+        let manifest = &self.manifest;
+        let mut problems = Vec::new();
+        let mut check = |whose: String, en: &Option<String>, ru: &Option<String>| match (
+            en.as_deref().map(str::trim),
+            ru.as_deref().map(str::trim),
+        ) {
+            (Some(en), None | Some("")) if !en.is_empty() => problems.push(format!(
+                "{whose} has a `hint` but no `hint_ru`: add its Russian text on the line \
+                     after `hint` (`hint_ru = \"...\"`), feedback is given in both languages"
+            )),
+            (None, Some(_)) => problems.push(format!(
+                "{whose} has a `hint_ru` but no `hint`: add the English text too"
+            )),
+            _ => {}
+        };
+        check(
+            "exercise.toml".to_string(),
+            &manifest.hint,
+            &manifest.hint_ru,
+        );
+        for test in &manifest.tests {
+            let whose = format!("exercise.toml's test `{}`", test.name);
+            check(whose, &test.hint, &test.hint_ru);
         }
         problems
     }
@@ -438,6 +478,37 @@ pub fn test_functions(source: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::{is_module_file, rust_files, test_functions};
+
+    fn exercise(manifest: &str) -> super::Exercise {
+        super::Exercise {
+            slug: "01".into(),
+            manifest: toml::from_str(manifest).unwrap(),
+            dir: Default::default(),
+            grading_dir: Default::default(),
+            suites: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_hint_needs_its_russian_text() {
+        let head = "package = \"exercise-01\"\ntitle = { en = \"A\", ru = \"А\" }\n";
+        let test = |name: &str, hints: &str| {
+            format!("[[tests]]\nname = \"{name}\"\npoints = 1\ndescription = \"d\"\n{hints}")
+        };
+        let both = "hint = \"use select!\"\nhint_ru = \"используйте select!\"\n";
+        let complete = format!("{head}{both}{}{}", test("a", both), test("b", ""));
+        assert!(exercise(&complete).translation_problems().is_empty());
+        let missing = format!(
+            "{head}hint = \"x\"\n{}{}",
+            test("a", "hint = \"y\"\n"),
+            test("b", "hint_ru = \"у\"\n")
+        );
+        let problems = exercise(&missing).translation_problems();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].starts_with("exercise.toml has a `hint` but no `hint_ru`"));
+        assert!(problems[1].contains("test `a`") && problems[1].contains("hint_ru = "));
+        assert!(problems[2].contains("test `b` has a `hint_ru` but no `hint`"));
+    }
 
     #[test]
     fn right_variants_are_the_rust_files_of_the_folder_in_name_order() {

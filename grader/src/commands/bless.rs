@@ -54,7 +54,8 @@ pub fn bless(course: &Course, selected: &[&Exercise], options: &RunOptions) -> R
                     bail!(
                         "the solution of {} produced no run for `{test}`: {}",
                         exercise.slug,
-                        result.message.as_deref().unwrap_or("no reason given")
+                        crate::report::feedback::message(result)
+                            .unwrap_or_else(|| "no reason given".to_string())
                     );
                 };
                 let path = snapshot::path(suite, test);

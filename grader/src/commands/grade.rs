@@ -39,6 +39,8 @@ pub struct GradeRequest<'a> {
     pub resume: bool,
     /// Run every test this many times and mark differing results as flaky.
     pub repeat: usize,
+    /// The language of the feedback.
+    pub lang: crate::report::lang::Lang,
 }
 
 /// Grades a class and writes every report. Prints the table to stdout and progress and a
@@ -138,6 +140,7 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         expected: &expectations,
         protections: options.sandbox.protections(),
         compiler_protections: crate::confine::compiler::installed().map(|c| c.protections()),
+        lang: request.lang,
     };
     print!("{}", report::table::render(&report));
     let written = report::write_all(&report, request.out, request.gradescope)?;

@@ -359,7 +359,8 @@ mod tests {
             hidden: false,
             actual: actual.map(str::to_string),
             blocking: None,
-            message: message.map(str::to_string),
+            message: message.map(|m| crate::pipeline::verdict::Reason::Said(m.to_string())),
+            symptoms: Vec::new(),
             wall_ms: None,
             flaky: false,
         }

@@ -222,9 +222,9 @@ fn one_step_late(actual: &Timeline, expected: &Timeline) -> Option<Symptom> {
     let lines = expected.lines.len();
     let late = deltas[..lines].iter().filter(|d| **d == step).count();
     let others_on_time = deltas.iter().all(|d| *d == 0 || *d == step);
-    (step > 0 && others_on_time).then(|| Symptom::OneStepLate {
+    (step > 0 && others_on_time).then_some(Symptom::OneStepLate {
         lines: late,
-        step_ms: step as u64,
+        step_ms: step.unsigned_abs(),
     })
 }
 

@@ -15,6 +15,7 @@ use crate::pipeline::outcome::{self, Outcome};
 use crate::pipeline::run::{Observation, Observed};
 use crate::pipeline::stage::Stage;
 use crate::pipeline::submission::Submission;
+use crate::pipeline::symptom::{self, Facts, Symptom};
 use crate::snapshot;
 
 /// How one test went.
@@ -72,14 +73,38 @@ pub struct TestVerdict {
     /// Where the executor was blocked, if it was.
     pub blocking: Option<String>,
     /// What is known of a run that did not finish (timeout, crash, budget) or did not
-    /// happen; `None` for code that was refused or did not compile (its status says it, and
-    /// `report` words it).
-    pub message: Option<String>,
+    /// happen; `None` for code that was refused or did not compile (its status says it).
+    /// `report` words it.
+    pub message: Option<Reason>,
+    /// What the run shows about the mistake behind it (see [`symptom::recognise`]), most
+    /// specific first; `report` words them and picks the hint.
+    #[serde(default)]
+    pub symptoms: Vec<Symptom>,
     /// Real time the run took, in milliseconds.
     pub wall_ms: Option<f64>,
     /// The test gave different results when run again (`--repeat`); the first counts.
     #[serde(default)]
     pub flaky: bool,
+}
+
+/// Why a test has no verdict from its own run, or what else is known of it: a value the
+/// report words (in the student's language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
+pub enum Reason {
+    /// The test never ran (no test binary was linked for it, or the grader's run failed).
+    DidNotRun,
+    /// The run came, but the course has no expected run (snapshot) for the test.
+    NoSnapshot,
+    /// The test was stopped after this many seconds of real time.
+    TimedOut {
+        /// The real-time limit, in seconds.
+        limit_s: f64,
+    },
+    /// The test's evidence was tampered with: why, in the run step's words.
+    Tampered(String),
+    /// What the run step said (a crash, the time budget), in its words (English).
+    Said(String),
 }
 
 /// One exercise of one submission.
@@ -260,6 +285,7 @@ fn test_verdict(
         actual: None,
         blocking: None,
         message: None,
+        symptoms: Vec::new(),
         wall_ms: None,
         flaky: false,
         name,
@@ -267,16 +293,56 @@ fn test_verdict(
     match outcome {
         Outcome::Refused(_) => verdict.status = Status::Rejected,
         Outcome::NotCompiled(_) => {}
-        Outcome::NotRun(why) => verdict.message = Some(why.clone()),
+        Outcome::NotRun(_) => verdict.message = Some(Reason::DidNotRun),
         Outcome::Ran(tests) => match tests.get(&verdict.name) {
-            Some(observed) => observe(&mut verdict, observed, expected),
-            None => verdict.message = Some("the test did not run".to_string()),
+            Some(observed) => {
+                observe(&mut verdict, observed, expected);
+                verdict.symptoms = symptom::recognise(&facts(&verdict, observed, expected));
+            }
+            None => verdict.message = Some(Reason::DidNotRun),
         },
     }
     if verdict.status == Status::Passed {
         verdict.points = verdict.max_points;
     }
     verdict
+}
+
+/// What a symptom may be recognised from, of a test judged from `observed`.
+///
+/// Filled from what the evidence carries today: the rendered run, the blocking diagnosis
+/// (its seconds, read from the text) and the real-time limit. The hang class, the tasks
+/// left alive and the lines after the return are `None` until the evidence carries them
+/// (the `!!` lines of the rendered run are read meanwhile).
+fn facts<'a>(
+    verdict: &'a TestVerdict,
+    observed: &Observed,
+    expected: Option<&'a str>,
+) -> Facts<'a> {
+    Facts {
+        expected,
+        actual: verdict.actual.as_deref(),
+        passed: verdict.status == Status::Passed,
+        timed_out: matches!(observed, Observed::TimedOut(_)),
+        hang: None,
+        blocked_s: verdict.blocking.as_deref().and_then(blocked_seconds),
+        tasks_left: None,
+        lines_after_return: None,
+    }
+}
+
+/// The real time a blocking diagnosis counts in all, in seconds: `(the first of 5 such
+/// stretches, 5.0 s in all)`, else the one stretch's `blocked for 1.0 s`.
+pub fn blocked_seconds(diagnosis: &str) -> Option<f64> {
+    let number_before = |marker: &str| {
+        let head = &diagnosis[..diagnosis.find(marker)?];
+        head.rsplit([' ', '(']).next()?.parse::<f64>().ok()
+    };
+    let number_after = |marker: &str| {
+        let tail = &diagnosis[diagnosis.find(marker)? + marker.len()..];
+        tail.split(' ').next()?.parse::<f64>().ok()
+    };
+    number_before(" s in all").or_else(|| number_after("blocked for "))
 }
 
 /// Fills in a test's verdict from what its run observed.
@@ -290,8 +356,7 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
                 Status::Failed
             };
             if expected.is_none() {
-                verdict.message =
-                    Some("no expected run (snapshot) exists for this test".to_string());
+                verdict.message = Some(Reason::NoSnapshot);
             }
             verdict.actual = Some(actual);
             verdict.blocking = evidence.blocking.clone();
@@ -299,24 +364,21 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
         }
         Observed::TimedOut(limit) => {
             verdict.status = Status::TimedOut;
-            verdict.message = Some(format!(
-                "the test was still running after {} s of real time and was stopped; \
-                 on a paused clock waiting costs no real time, so look for a loop that \
-                 never reaches `.await` or a blocking call that never returns",
-                limit.as_secs_f64()
-            ));
+            verdict.message = Some(Reason::TimedOut {
+                limit_s: limit.as_secs_f64(),
+            });
         }
         Observed::Crashed(why) => {
             verdict.status = Status::Crashed;
-            verdict.message = Some(why.clone());
+            verdict.message = Some(Reason::Said(why.clone()));
         }
         Observed::Tampered(why) => {
             verdict.status = Status::Failed;
-            verdict.message = Some(format!("tampered: {why}"));
+            verdict.message = Some(Reason::Tampered(why.clone()));
         }
         Observed::OverBudget(why) => {
             verdict.status = Status::NotRun;
-            verdict.message = Some(why.clone());
+            verdict.message = Some(Reason::Said(why.clone()));
         }
     }
 }
@@ -428,7 +490,43 @@ mod tests {
         assert_eq!(verdict.points(), 2);
         assert_eq!(verdict.tests[0].actual.as_deref(), Some("[ 0s] ok"));
         assert_eq!(verdict.tests[0].wall_ms, Some(1.5));
-        assert!(verdict.tests[1].message.as_deref().unwrap().contains("5 s"));
+        assert_eq!(
+            verdict.tests[1].message,
+            Some(Reason::TimedOut { limit_s: 5.0 })
+        );
+        assert_eq!(verdict.tests[1].symptoms, [Symptom::Hung]);
+        assert!(verdict.tests[0].symptoms.is_empty());
+    }
+
+    #[test]
+    fn a_failed_run_carries_its_symptoms() {
+        let mut blocked = evidence("[  0.000s] ok\n=> returned after 0.000s: ()");
+        if let Observed::Evidence(evidence) = &mut blocked {
+            evidence.blocking = Some("your code blocked for 1.0 s of real time".into());
+        }
+        let tests = BTreeMap::from([
+            ("a".to_string(), blocked),
+            (
+                "b".to_string(),
+                evidence("=> panicked after 0.000s: not yet implemented"),
+            ),
+        ]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+        assert_eq!(
+            verdict.tests[0].symptoms,
+            [Symptom::Blocked { seconds: Some(1.0) }]
+        );
+        assert_eq!(verdict.tests[1].symptoms, [Symptom::Unimplemented]);
+    }
+
+    #[test]
+    fn blocked_seconds_are_read_from_the_diagnosis() {
+        let one = "your code blocked for 1.2 s of real time between the start and the end. On";
+        assert_eq!(blocked_seconds(one), Some(1.2));
+        let many = "your code blocked for 1.0 s of real time between `a` and `b`, while the \
+                    virtual clock stood still (the first of 5 such stretches, 5.3 s in all). On";
+        assert_eq!(blocked_seconds(many), Some(5.3));
+        assert_eq!(blocked_seconds("something else"), None);
     }
 
     #[test]
@@ -443,21 +541,18 @@ mod tests {
             [(Status::Failed, 0, 2), (Status::Failed, 0, 3)]
         );
         assert_eq!(
-            verdict.tests[1].message.as_deref(),
-            Some("tampered: two results")
+            verdict.tests[1].message,
+            Some(Reason::Tampered("two results".into()))
         );
         let only_a = BTreeMap::from([("a".to_string(), Observed::OverBudget("budget".into()))]);
         let verdict = of(&exercise(), &Outcome::Ran(only_a), &expectations());
         assert_eq!(verdict.tests[0].status, Status::NotRun);
-        assert_eq!(
-            verdict.tests[1].message.as_deref(),
-            Some("the test did not run")
-        );
+        assert_eq!(verdict.tests[1].message, Some(Reason::DidNotRun));
         let never = of(&exercise(), &Outcome::NotRun("why".into()), &expectations());
         assert_eq!(never.fate, Fate::NotRun("why".into()));
         assert!(never.fate.compiled());
         assert_eq!(never.points(), 0);
-        assert_eq!(never.tests[1].message.as_deref(), Some("why"));
+        assert_eq!(never.tests[1].message, Some(Reason::DidNotRun));
     }
 
     #[test]
@@ -465,12 +560,6 @@ mod tests {
         let tests = BTreeMap::from([("a".to_string(), evidence("[ 0s] ok"))]);
         let verdict = of(&exercise(), &Outcome::Ran(tests), &Expectations::default());
         assert_eq!(verdict.tests[0].status, Status::Failed);
-        assert!(
-            verdict.tests[0]
-                .message
-                .as_deref()
-                .unwrap()
-                .contains("snapshot")
-        );
+        assert_eq!(verdict.tests[0].message, Some(Reason::NoSnapshot));
     }
 }

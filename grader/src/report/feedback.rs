@@ -1,40 +1,45 @@
 //! `feedback/<student>.md`: what a student reads. Per exercise the score; per failing test
 //! what was expected next to what happened (timeline diff, virtual times), where the code
-//! blocked the executor, the compiler's errors, and a hint. A hidden test shows its
-//! description and the student's own output, never its expected run.
+//! blocked the executor, the compiler's errors, what the run shows (its symptoms), and a
+//! hint for what it shows. A hidden test shows its description and the student's own
+//! output, never its expected run. In English or Russian (`--lang`): the sentences are in
+//! [`super::words`] and [`super::symptom`].
 
 use std::fmt::Write as _;
 
 use similar::TextDiff;
 
 use super::Report;
+use super::lang::Lang;
+use super::symptom;
+use super::words::{self, Phrase};
 use crate::course::Exercise;
+use crate::pipeline::symptom::Symptom;
 use crate::pipeline::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
 
 /// Lines of a diff or an output shown at most.
 const MAX_LINES: usize = 80;
 
-/// The feedback file of one student.
+/// The feedback file of one student, in the report's language.
 pub fn markdown(report: &Report<'_>, graded: &Graded) -> String {
+    let lang = report.lang;
     let mut out = String::new();
     let (got, max) = report.total(graded);
     let _ = writeln!(
         out,
-        "# Feedback: {}\n\n**Total: {got} / {max}**\n",
-        graded.id
+        "# {}: {}\n\n**{}: {got} / {max}**\n",
+        Phrase::Feedback.text(lang),
+        graded.id,
+        Phrase::Total.text(lang)
     );
-    let _ = writeln!(out, "| # | exercise | points |\n|---|---|---|");
+    let _ = writeln!(out, "{}", Phrase::TableHeader.text(lang));
     for exercise in exercises(report) {
         let number = exercise.slug.split('-').next().unwrap_or_default();
         let points = match report.points(graded, &exercise.slug) {
             Some((got, max)) => format!("{got} / {max}"),
-            None => "not handed in".to_string(),
+            None => Phrase::NotHandedIn.text(lang).to_string(),
         };
-        let _ = writeln!(
-            out,
-            "| {number} | {} | {points} |",
-            exercise.manifest.title.en
-        );
+        let _ = writeln!(out, "| {number} | {} | {points} |", title(exercise, lang));
     }
     for note in &graded.notes {
         let _ = writeln!(out, "\n> {note}");
@@ -55,17 +60,23 @@ fn exercises<'a>(report: &'a Report<'_>) -> impl Iterator<Item = &'a Exercise> {
         .filter(|e| report.slugs.contains(&e.slug))
 }
 
+fn title(exercise: &Exercise, lang: Lang) -> &str {
+    let title = &exercise.manifest.title;
+    lang.pick(&title.en, &title.ru)
+}
+
 fn exercise_section(
     out: &mut String,
     report: &Report<'_>,
     exercise: &Exercise,
     verdict: &ExerciseVerdict,
 ) {
+    let lang = report.lang;
     let _ = writeln!(
         out,
         "\n## {} {}: {} / {}\n",
         exercise.slug.split('-').next().unwrap_or_default(),
-        exercise.manifest.title.en,
+        title(exercise, lang),
         verdict.points(),
         verdict.max_points()
     );
@@ -74,28 +85,13 @@ fn exercise_section(
             let _ = writeln!(out, "{}\n", fenced("text", why));
         }
         Fate::NotCompiled(error) => {
-            let _ = writeln!(out, "Your code did not compile, so no test could run:\n");
+            let _ = writeln!(out, "{}\n", Phrase::DidNotCompile.text(lang));
             let _ = writeln!(out, "{}", fenced("text", error));
         }
         Fate::Ran | Fate::NotRun(_) => {}
     }
     for test in &verdict.tests {
-        if test.status == Status::Passed {
-            let _ = writeln!(
-                out,
-                "- ✓ `{}` ({} / {})",
-                test.name, test.points, test.max_points
-            );
-        } else if verdict.fate.compiled() {
-            let _ = writeln!(
-                out,
-                "- ✗ `{}` ({} / {}): {}",
-                test.name,
-                test.points,
-                test.max_points,
-                test.status.word()
-            );
-        }
+        test_line(out, test, verdict.fate.compiled(), lang);
     }
     if verdict.fate.compiled() {
         for test in verdict.tests.iter().filter(|t| t.status != Status::Passed) {
@@ -104,14 +100,50 @@ fn exercise_section(
         }
     }
     if let (true, Some(hint)) = (
-        verdict.points() < verdict.max_points(),
-        &exercise.manifest.hint,
+        verdict.points() < verdict.max_points() && own_hints_apply(verdict),
+        exercise_hint(exercise, lang),
     ) {
-        let _ = writeln!(out, "\n**Hint for this exercise:** {hint}");
+        let _ = writeln!(out, "\n{} {hint}", Phrase::ExerciseHint.text(lang));
+    }
+}
+
+/// One test in the exercise's list: a pass (with what its run still shows, such as a
+/// blocked executor), or a failure's status.
+fn test_line(out: &mut String, test: &TestVerdict, compiled: bool, lang: Lang) {
+    let (got, max) = (test.points, test.max_points);
+    if test.status == Status::Passed {
+        let _ = writeln!(out, "- ✓ `{}` ({got} / {max})", test.name);
+        for symptom in &test.symptoms {
+            let said = symptom::message(symptom, test.hidden, lang);
+            let _ = writeln!(out, "  - {said} {}", symptom::hint(symptom, lang));
+        }
+    } else if compiled {
+        let status = words::status(test.status, lang);
+        let _ = writeln!(out, "- ✗ `{}` ({got} / {max}): {status}", test.name);
+    }
+}
+
+/// Whether the hints written for the exercise's tests still apply: some failed test shows
+/// no symptom that names another mistake.
+fn own_hints_apply(verdict: &ExerciseVerdict) -> bool {
+    verdict
+        .tests
+        .iter()
+        .filter(|t| t.status != Status::Passed)
+        .any(|t| t.symptoms.iter().all(Symptom::keeps_test_hint))
+}
+
+/// The exercise's hint in `lang` (the English one when it has no Russian one).
+fn exercise_hint(exercise: &Exercise, lang: Lang) -> Option<&str> {
+    let manifest = &exercise.manifest;
+    match lang {
+        Lang::Ru => manifest.hint_ru.as_deref().or(manifest.hint.as_deref()),
+        Lang::En => manifest.hint.as_deref(),
     }
 }
 
 fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -> String {
+    let lang = report.lang;
     let spec = exercise.spec(&test.name);
     let mut out = String::new();
     if let Some(spec) = spec {
@@ -119,18 +151,12 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
     }
     match (&test.actual, test.hidden) {
         (Some(actual), true) => {
-            let _ = writeln!(
-                out,
-                "This is a hidden test: its expected output is not shown. What your code printed (virtual times):\n"
-            );
+            let _ = writeln!(out, "{}\n", Phrase::HiddenRun.text(lang));
             let _ = writeln!(out, "{}\n", fenced("text", &cap_lines(actual)));
         }
         (Some(actual), false) => match report.expected.get(&exercise.slug, &test.name) {
             Some(expected) => {
-                let _ = writeln!(
-                    out,
-                    "Expected (`-`) and what your code did (`+`), with virtual times:\n"
-                );
+                let _ = writeln!(out, "{}\n", Phrase::Diff.text(lang));
                 let _ = writeln!(
                     out,
                     "{}\n",
@@ -143,35 +169,31 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
         },
         (None, _) => {}
     }
-    if let Some(message) = message(test) {
+    if let Some(message) = words::message(test, lang) {
         let _ = writeln!(out, "{}\n", fenced("text", message.trim_end()));
     }
     if test.flaky {
-        let _ = writeln!(
-            out,
-            "**Flaky:** this test gave different results when run again; the first run counts. \
-             On a paused clock that usually means two events at the same instant, or real threads.\n"
-        );
+        let _ = writeln!(out, "{}\n", Phrase::Flaky.text(lang));
+    }
+    for symptom in &test.symptoms {
+        let said = symptom::message(symptom, test.hidden, lang);
+        let _ = writeln!(out, "{} {said}\n", Phrase::Noticed.text(lang));
     }
     if let Some(blocking) = &test.blocking {
-        let _ = writeln!(out, "**Blocking:** {blocking}\n");
+        let _ = writeln!(out, "{} {blocking}\n", Phrase::Blocking.text(lang));
     }
-    if let Some(hint) = spec.and_then(|s| s.hint.as_deref()) {
-        let _ = writeln!(out, "**Hint:** {hint}");
+    for hint in symptom::hints(test, spec, lang) {
+        let _ = writeln!(out, "{} {hint}\n", Phrase::Hint.text(lang));
     }
     out.trim_end().to_string()
 }
 
-/// Why a test has no run to show, in words: its own message, else what its status says.
-pub fn message(test: &TestVerdict) -> Option<&str> {
-    test.message.as_deref().or(match test.status {
-        Status::Rejected => Some("the code was refused before building"),
-        Status::NotCompiled => Some("the code did not compile"),
-        _ => None,
-    })
+/// Why a test has no run to show, in English: its reason, else what its status says.
+pub fn message(test: &TestVerdict) -> Option<String> {
+    words::message(test, Lang::En)
 }
 
-/// The same information as plain text, for JUnit and Gradescope.
+/// The same information as plain text, for JUnit and Gradescope, in the report's language.
 pub fn test_text(report: &Report<'_>, slug: &str, test: &TestVerdict) -> String {
     match report.course.exercises.iter().find(|e| e.slug == slug) {
         Some(exercise) if test.status != Status::Passed => test_markdown(report, exercise, test),
@@ -256,34 +278,6 @@ mod tests {
         let d = diff("", &actual);
         assert_eq!(d.lines().count(), FOLD_HEAD + 1 + FOLD_TAIL, "{d}");
         assert!(d.contains("+... (21 more lines like these)"), "{d}");
-    }
-
-    #[test]
-    fn a_test_without_a_message_is_explained_by_its_status() {
-        let test = |status, message: Option<&str>| TestVerdict {
-            name: "t".into(),
-            status,
-            points: 0,
-            max_points: 1,
-            hidden: false,
-            actual: None,
-            blocking: None,
-            message: message.map(str::to_string),
-            wall_ms: None,
-            flaky: false,
-        };
-        let said = |status, text| message(&test(status, text)).map(str::to_string);
-        let refused = said(Status::Rejected, None);
-        assert_eq!(
-            refused.as_deref(),
-            Some("the code was refused before building")
-        );
-        let broken = said(Status::NotCompiled, None);
-        assert_eq!(broken.as_deref(), Some("the code did not compile"));
-        let never = said(Status::NotCompiled, Some("the test did not run"));
-        assert_eq!(never.as_deref(), Some("the test did not run"));
-        assert_eq!(said(Status::Failed, None), None);
-        assert_eq!(said(Status::Passed, None), None);
     }
 
     #[test]

@@ -4,13 +4,17 @@
 //! - `gradebook.csv` ([`gradebook`]),
 //! - `results.json`, and Gradescope's per-student format on request ([`results`]),
 //! - `junit.xml` ([`junit`]),
-//! - `feedback/<student>.md` ([`feedback`]).
+//! - `feedback/<student>.md` ([`feedback`]), in English or Russian ([`lang`]): its
+//!   sentences in [`words`], the symptoms' words and hints in [`symptom`].
 
 pub mod feedback;
 pub mod gradebook;
 pub mod junit;
+pub mod lang;
 pub mod results;
+pub mod symptom;
 pub mod table;
+pub mod words;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -38,6 +42,8 @@ pub struct Report<'a> {
     pub protections: Vec<String>,
     /// How the compiler was confined, in words (`None`: not at all).
     pub compiler_protections: Option<String>,
+    /// The language of the feedback (and of the test texts in JUnit and Gradescope).
+    pub lang: lang::Lang,
 }
 
 /// Writes every file report into `out`; returns the paths written.

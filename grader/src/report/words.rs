@@ -1,0 +1,215 @@
+//! Words: every fixed sentence of a student's feedback, in English and Russian, and the
+//! words for the values the pipeline returns ([`Status`], [`Reason`]).
+
+use crate::pipeline::verdict::{Reason, Status, TestVerdict};
+use crate::report::lang::Lang;
+
+/// A fixed piece of the feedback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phrase {
+    /// The title: `# Feedback: <id>`.
+    Feedback,
+    /// `Total`, before the points.
+    Total,
+    /// The header of the table of exercises.
+    TableHeader,
+    /// An exercise without a hand-in, in the table.
+    NotHandedIn,
+    /// Before the compiler's errors.
+    DidNotCompile,
+    /// Before the run of a hidden test.
+    HiddenRun,
+    /// Before the diff of a visible test.
+    Diff,
+    /// A flaky test, explained.
+    Flaky,
+    /// Before the harness's blocking diagnosis (which is in English).
+    Blocking,
+    /// Before a symptom's message.
+    Noticed,
+    /// Before a hint.
+    Hint,
+    /// Before the exercise's hint.
+    ExerciseHint,
+}
+
+impl Phrase {
+    /// The phrase in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (en, ru) = match self {
+            Phrase::Feedback => ("Feedback", "Отзыв"),
+            Phrase::Total => ("Total", "Итого"),
+            Phrase::TableHeader => (
+                "| # | exercise | points |\n|---|---|---|",
+                "| № | задание | баллы |\n|---|---|---|",
+            ),
+            Phrase::NotHandedIn => ("not handed in", "не сдано"),
+            Phrase::DidNotCompile => (
+                "Your code did not compile, so no test could run:",
+                "Ваш код не скомпилировался, поэтому ни один тест не запускался:",
+            ),
+            Phrase::HiddenRun => (
+                "This is a hidden test: its expected output is not shown. What your code \
+                 printed (virtual times):",
+                "Это скрытый тест: его ожидаемый вывод не показывается. Что напечатал ваш код \
+                 (виртуальное время):",
+            ),
+            Phrase::Diff => (
+                "Expected (`-`) and what your code did (`+`), with virtual times:",
+                "Ожидалось (`-`) и что сделал ваш код (`+`), с виртуальным временем:",
+            ),
+            Phrase::Flaky => (
+                "**Flaky:** this test gave different results when run again; the first run \
+                 counts. On a paused clock that usually means two events at the same instant, \
+                 or real threads.",
+                "**Нестабильный тест:** при повторном запуске он дал другой результат; \
+                 засчитан первый запуск. На остановленных часах так бывает, когда два события \
+                 приходятся на один момент или когда работают настоящие потоки.",
+            ),
+            Phrase::Blocking => (
+                "**Blocking:**",
+                "**Блокировка (диагностика по-английски):**",
+            ),
+            Phrase::Noticed => ("**What your run shows:**", "**Что видно по запуску:**"),
+            Phrase::Hint => ("**Hint:**", "**Подсказка:**"),
+            Phrase::ExerciseHint => ("**Hint for this exercise:**", "**Подсказка к заданию:**"),
+        };
+        lang.pick(en, ru)
+    }
+}
+
+/// A short word for a test's status, for the feedback's list of tests.
+pub fn status(status: Status, lang: Lang) -> &'static str {
+    let ru = match status {
+        Status::Passed => "пройден",
+        Status::Failed => "не пройден",
+        Status::TimedOut => "превышено время",
+        Status::Crashed => "процесс упал",
+        Status::NotCompiled => "не скомпилирован",
+        Status::Rejected => "отклонён",
+        Status::NotRun => "не запущен",
+    };
+    lang.pick(status.word(), ru)
+}
+
+/// Why a test has no run to show, or what else is known of it, in words: its reason,
+/// else what its status says.
+pub fn message(test: &TestVerdict, lang: Lang) -> Option<String> {
+    if let Some(reason) = &test.message {
+        return Some(self::reason(reason, lang));
+    }
+    let (en, ru) = match test.status {
+        Status::Rejected => (
+            "the code was refused before building",
+            "код отклонён до сборки",
+        ),
+        Status::NotCompiled => ("the code did not compile", "код не скомпилировался"),
+        _ => return None,
+    };
+    Some(lang.pick(en, ru).to_string())
+}
+
+/// A [`Reason`] in words. What the run step said itself (a crash, a budget, tampering) is
+/// in English in both languages.
+pub fn reason(reason: &Reason, lang: Lang) -> String {
+    let ru = lang == Lang::Ru;
+    match (reason, ru) {
+        (Reason::DidNotRun, false) => "the test did not run".to_string(),
+        (Reason::DidNotRun, true) => "тест не запускался".to_string(),
+        (Reason::NoSnapshot, false) => "no expected run (snapshot) exists for this test".into(),
+        (Reason::NoSnapshot, true) => "для этого теста нет ожидаемого запуска (снимка)".into(),
+        (Reason::TimedOut { limit_s }, false) => format!(
+            "the test was still running after {limit_s} s of real time and was stopped \
+             (waiting on the paused clock costs no real time)"
+        ),
+        (Reason::TimedOut { limit_s }, true) => format!(
+            "тест всё ещё шёл через {limit_s} с реального времени и был остановлен (ожидание \
+             на остановленных часах реального времени не занимает)"
+        ),
+        (Reason::Tampered(why), false) => format!("tampered: {why}"),
+        (Reason::Tampered(why), true) => format!("результат подделан: {why}"),
+        (Reason::Said(why), _) => why.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn test(status: Status, message: Option<Reason>) -> TestVerdict {
+        TestVerdict {
+            name: "t".into(),
+            status,
+            points: 0,
+            max_points: 1,
+            hidden: false,
+            actual: None,
+            blocking: None,
+            message,
+            symptoms: Vec::new(),
+            wall_ms: None,
+            flaky: false,
+        }
+    }
+
+    #[test]
+    fn a_test_without_a_reason_is_explained_by_its_status() {
+        let said = |status, reason, lang| message(&test(status, reason), lang);
+        assert_eq!(
+            said(Status::Rejected, None, Lang::En).as_deref(),
+            Some("the code was refused before building")
+        );
+        assert_eq!(
+            said(Status::NotCompiled, None, Lang::Ru).as_deref(),
+            Some("код не скомпилировался")
+        );
+        assert_eq!(
+            said(Status::NotCompiled, Some(Reason::DidNotRun), Lang::En).as_deref(),
+            Some("the test did not run")
+        );
+        assert_eq!(said(Status::Failed, None, Lang::En), None);
+        assert_eq!(said(Status::Passed, None, Lang::Ru), None);
+    }
+
+    #[test]
+    fn a_time_out_says_what_was_seen_and_no_cause() {
+        let timed_out = Reason::TimedOut { limit_s: 10.0 };
+        let en = reason(&timed_out, Lang::En);
+        assert!(en.contains("after 10 s of real time"), "{en}");
+        assert!(!en.contains("loop") && !en.contains("blocking"), "{en}");
+        assert!(reason(&timed_out, Lang::Ru).contains("10 с реального времени"));
+    }
+
+    #[test]
+    fn every_phrase_and_status_exists_in_both_languages() {
+        let phrases = [
+            Phrase::Feedback,
+            Phrase::Total,
+            Phrase::TableHeader,
+            Phrase::NotHandedIn,
+            Phrase::DidNotCompile,
+            Phrase::HiddenRun,
+            Phrase::Diff,
+            Phrase::Flaky,
+            Phrase::Blocking,
+            Phrase::Noticed,
+            Phrase::Hint,
+            Phrase::ExerciseHint,
+        ];
+        for phrase in phrases {
+            assert_ne!(phrase.text(Lang::En), phrase.text(Lang::Ru), "{phrase:?}");
+        }
+        let statuses = [
+            Status::Passed,
+            Status::Failed,
+            Status::TimedOut,
+            Status::Crashed,
+            Status::NotCompiled,
+            Status::Rejected,
+            Status::NotRun,
+        ];
+        for s in statuses {
+            assert_ne!(status(s, Lang::En), status(s, Lang::Ru), "{s:?}");
+        }
+    }
+}
