@@ -6,6 +6,8 @@
 //! recognised symptom names what this run did, so a student is not told about a mistake
 //! they did not make (see [`Symptom::keeps_test_hint`]).
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 /// How a hung run was stuck, as the harness classifies it.
@@ -86,6 +88,9 @@ pub enum Symptom {
     /// The same results as expected, in another order (completion order, where the lesson
     /// wants input order).
     OtherOrder,
+    /// The same lines and result as expected, but later: what the expected run does at one
+    /// instant, the run did one after another.
+    OneAfterAnother,
     /// Tasks still alive after the function returned.
     LeftAlive {
         /// How many, when known.
@@ -108,7 +113,9 @@ impl Symptom {
 pub fn recognise(facts: &Facts<'_>) -> Vec<Symptom> {
     let actual = facts.actual.map(Timeline::parse).unwrap_or_default();
     let expected = facts.expected.map(Timeline::parse).unwrap_or_default();
-    if actual.end == Some(End::Panicked(TODO.to_string())) {
+    if let Some(End::Panicked(message)) = &actual.end
+        && message.starts_with(TODO)
+    {
         return vec![Symptom::Unimplemented];
     }
     let mut found = Vec::new();
@@ -137,6 +144,8 @@ pub fn recognise(facts: &Facts<'_>) -> Vec<Symptom> {
     }
     if let Some(late) = one_step_late(&actual, &expected) {
         found.push(late);
+    } else if one_after_another(&actual, &expected) {
+        found.push(Symptom::OneAfterAnother);
     }
     if other_order(&actual, &expected) {
         found.push(Symptom::OtherOrder);
@@ -144,7 +153,7 @@ pub fn recognise(facts: &Facts<'_>) -> Vec<Symptom> {
     found
 }
 
-/// `todo!()`'s panic message.
+/// `todo!()`'s panic message (`not yet implemented: <what>` when it is given one).
 const TODO: &str = "not yet implemented";
 
 fn hang(facts: &Facts<'_>) -> Option<Symptom> {
@@ -189,8 +198,7 @@ fn after_return(
 }
 
 fn clock_stood_still(actual: &Timeline, expected: &Timeline) -> bool {
-    let ends_at_zero =
-        matches!(actual.end, Some(End::Returned(_) | End::Panicked(_))) && actual.end_ms == Some(0);
+    let ends_at_zero = matches!(actual.end, Some(End::Returned(_))) && actual.end_ms == Some(0);
     let expected_moves =
         expected.lines.iter().any(|l| l.ms > 0) || expected.end_ms.is_some_and(|ms| ms > 0);
     ends_at_zero && expected_moves && actual.lines.iter().all(|l| l.ms == 0)
@@ -226,6 +234,32 @@ fn one_step_late(actual: &Timeline, expected: &Timeline) -> Option<Symptom> {
         lines: late,
         step_ms: step.unsigned_abs(),
     })
+}
+
+/// The same lines (in any order) and the same end, later, and what the expected run
+/// starts at its first instant, the run started at different instants: the work ran in
+/// sequence, not at once.
+fn one_after_another(actual: &Timeline, expected: &Timeline) -> bool {
+    fn texts(t: &Timeline) -> Vec<&str> {
+        let mut texts: Vec<&str> = t.lines.iter().map(|l| l.text.as_str()).collect();
+        texts.sort_unstable();
+        texts
+    }
+    let later = matches!((actual.end_ms, expected.end_ms), (Some(a), Some(e)) if a > e);
+    later
+        && actual.end == expected.end
+        && texts(actual) == texts(expected)
+        && spread(actual, &expected.first_instant())
+}
+
+/// Whether the lines of these texts came at more than one instant (the first line of each).
+fn spread(timeline: &Timeline, texts: &[&str]) -> bool {
+    let instants: BTreeSet<u64> = texts
+        .iter()
+        .filter_map(|text| timeline.lines.iter().find(|l| l.text == *text))
+        .map(|l| l.ms)
+        .collect();
+    texts.len() > 1 && instants.len() > 1
 }
 
 /// Both runs return a list (bare or in `Ok(..)`/`Some(..)`) with the same elements, in
@@ -329,6 +363,15 @@ impl Timeline {
         timeline
     }
 
+    /// The texts of the lines printed at the first instant that has any.
+    fn first_instant(&self) -> Vec<&str> {
+        let Some(first) = self.lines.first() else {
+            return Vec::new();
+        };
+        let at_first = self.lines.iter().take_while(|l| l.ms == first.ms);
+        at_first.map(|l| l.text.as_str()).collect()
+    }
+
     fn returns(&self) -> bool {
         matches!(self.end, Some(End::Returned(_) | End::Panicked(_)))
     }
@@ -392,6 +435,10 @@ mod tests {
     fn a_todo_is_unimplemented_and_nothing_else() {
         let facts = failed(TICKS, "=> panicked after 0.000s: not yet implemented");
         assert_eq!(recognise(&facts), [Symptom::Unimplemented]);
+        let named = failed(TICKS, "=> panicked after 0.000s: not yet implemented: tick");
+        assert_eq!(recognise(&named), [Symptom::Unimplemented]);
+        let panic = failed(TICKS, "=> panicked after 0.000s: index out of bounds");
+        assert_eq!(recognise(&panic), [], "a panic is not a still clock");
         assert!(Symptom::Unimplemented.keeps_test_hint());
     }
 
@@ -538,6 +585,26 @@ mod tests {
         let unwrapped = "[  0.000s] go\n=> returned after 1.500s: \
                          [\"r2\", Device { name: \"r3\" }, \"r1, slow\"]";
         assert!(recognise(&failed(expected, unwrapped)).is_empty());
+    }
+
+    #[test]
+    fn work_done_one_after_another_is_recognised() {
+        let expected = "[  0.000s] r1: connecting\n[  0.000s] r2: connecting\n\
+                        [  0.300s] r2: reply\n[  0.500s] r1: reply\n\
+                        => returned after 0.500s: [1, 2]";
+        let sequential = "[  0.000s] r1: connecting\n[  0.500s] r1: reply\n\
+                          [  0.500s] r2: connecting\n[  0.800s] r2: reply\n\
+                          => returned after 0.800s: [1, 2]";
+        assert_eq!(
+            recognise(&failed(expected, sequential)),
+            [Symptom::OneAfterAnother]
+        );
+        let other_lines = sequential.replace("r2: reply", "r2: refused");
+        assert!(recognise(&failed(expected, &other_lines)).is_empty());
+        let at_once_but_slow = "[  0.000s] r1: connecting\n[  0.000s] r2: connecting\n\
+                                [  0.600s] r2: reply\n[  0.700s] r1: reply\n\
+                                => returned after 0.700s: [1, 2]";
+        assert!(recognise(&failed(expected, at_once_but_slow)).is_empty());
     }
 
     #[test]

@@ -66,6 +66,13 @@ pub fn message(symptom: &Symptom, hidden: bool, lang: Lang) -> String {
             "Your function returned the right results, in another order.",
             "Ваша функция вернула верные результаты, но в другом порядке.",
         ),
+        Symptom::OneAfterAnother => pick(
+            ru,
+            "Your code did the same work and got the same result, but later: what the \
+             expected run does at the same time, your run did one after another.",
+            "Ваш код сделал ту же работу и получил тот же результат, но позже: то, что в \
+             ожидаемом запуске идёт одновременно, у вас шло одно за другим.",
+        ),
         Symptom::LeftAlive { tasks } => left_alive(*tasks, ru),
     }
 }
@@ -160,6 +167,14 @@ pub fn hint(symptom: &Symptom, lang: Lang) -> &'static str {
             "Возвращайте результаты в порядке входных данных, а не в порядке завершения: \
              `join_all` сохраняет порядок входа; с `JoinSet` или `FuturesUnordered` несите \
              с каждым результатом индекс входа и расставляйте результаты по местам.",
+        ),
+        Symptom::OneAfterAnother => (
+            "Awaiting futures one by one (`a.await; b.await`, or `.await` inside a loop) runs \
+             them in sequence. Start them together and then wait: `join_all`, `tokio::join!`, \
+             `select!`, or tasks (`JoinSet`, `tokio::spawn`).",
+            "Если дожидаться future по одной (`a.await; b.await` или `.await` в цикле), они \
+             выполняются по очереди. Запустите их вместе, а потом ждите: `join_all`, \
+             `tokio::join!`, `select!` или задачи (`JoinSet`, `tokio::spawn`).",
         ),
         Symptom::LeftAlive { .. } => (
             "A spawned task keeps running after the function that spawned it returns. Await \
@@ -296,6 +311,7 @@ mod tests {
                 step_ms: 500,
             },
             Symptom::OtherOrder,
+            Symptom::OneAfterAnother,
             Symptom::LeftAlive { tasks: Some(1) },
         ]
     }
