@@ -180,12 +180,25 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
         let _ = writeln!(out, "{} {said}\n", Phrase::Noticed.text(lang));
     }
     if let Some(blocking) = &test.blocking {
+        let blocking = where_blocked(blocking, &test.symptoms);
         let _ = writeln!(out, "{} {blocking}\n", Phrase::Blocking.text(lang));
     }
     for hint in symptom::hints(test, spec, lang) {
         let _ = writeln!(out, "{} {hint}\n", Phrase::Hint.text(lang));
     }
     out.trim_end().to_string()
+}
+
+/// The harness's blocking diagnosis, without its advice when a symptom's hint gives it:
+/// where and how long (read loosely: the advice starts at "On a paused clock").
+fn where_blocked<'a>(diagnosis: &'a str, symptoms: &[Symptom]) -> &'a str {
+    let advised = symptoms
+        .iter()
+        .any(|s| matches!(s, Symptom::Blocked { .. }));
+    match diagnosis.split_once(" On a paused clock") {
+        Some((place, _)) if advised => place,
+        _ => diagnosis,
+    }
 }
 
 /// Why a test has no run to show, in English: its reason, else what its status says.
@@ -278,6 +291,18 @@ mod tests {
         let d = diff("", &actual);
         assert_eq!(d.lines().count(), FOLD_HEAD + 1 + FOLD_TAIL, "{d}");
         assert!(d.contains("+... (21 more lines like these)"), "{d}");
+    }
+
+    #[test]
+    fn the_blocking_advice_is_left_to_the_symptom_hint() {
+        let diagnosis = "your code blocked for 1.0 s between `a` and `b`. On a paused clock \
+                         waiting costs no real time, so ...";
+        let blocked = [Symptom::Blocked { seconds: Some(1.0) }];
+        assert_eq!(
+            where_blocked(diagnosis, &blocked),
+            "your code blocked for 1.0 s between `a` and `b`."
+        );
+        assert_eq!(where_blocked(diagnosis, &[]), diagnosis);
     }
 
     #[test]

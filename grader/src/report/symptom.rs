@@ -219,21 +219,19 @@ fn pick(ru: bool, en: &str, russian: &str) -> String {
 fn blocked(seconds: Option<f64>, ru: bool) -> String {
     match (seconds, ru) {
         (Some(s), false) => format!(
-            "Your code blocked the executor for {s:.1} s of real time while the virtual clock \
-             stood still."
+            "Your code kept the executor blocked for {s:.1} s of real time, where waiting on \
+             the paused clock takes none."
         ),
         (Some(s), true) => format!(
-            "Ваш код заблокировал исполнитель на {s:.1} с реального времени, пока \
-             виртуальные часы стояли."
+            "Ваш код держал исполнитель заблокированным {s:.1} с реального времени, хотя \
+             ожидание на остановленных часах его не занимает."
         ),
-        (None, false) => {
-            "Your code blocked the executor in real time while the virtual clock stood still."
-                .to_string()
-        }
-        (None, true) => {
-            "Ваш код блокировал исполнитель в реальном времени, пока виртуальные часы стояли."
-                .to_string()
-        }
+        (None, false) => "Your code kept the executor blocked in real time, where waiting on \
+                          the paused clock takes none."
+            .to_string(),
+        (None, true) => "Ваш код держал исполнитель заблокированным в реальном времени, хотя \
+                         ожидание на остановленных часах его не занимает."
+            .to_string(),
     }
 }
 
