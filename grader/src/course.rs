@@ -102,6 +102,9 @@ pub struct TestSpec {
     pub hidden: bool,
     /// What the test checks, in one line.
     pub description: String,
+    /// The same in Russian (required; see [`Exercise::translation_problems`]).
+    #[serde(default)]
+    pub description_ru: Option<String>,
     /// Shown when it fails (unless a symptom of another mistake is recognised).
     #[serde(default)]
     pub hint: Option<String>,
@@ -340,8 +343,9 @@ impl Exercise {
 }
 
 impl Exercise {
-    /// Hints without their Russian text (or the other way round), as sentences: feedback
-    /// comes in both languages (`--lang ru`), so every hint needs both.
+    /// Hints and test descriptions without their Russian text (or a Russian hint without
+    /// an English one), as sentences: feedback comes in both languages (`--lang ru`), so
+    /// every text a student reads needs both.
     pub fn translation_problems(&self) -> Vec<String> {
         let manifest = &self.manifest;
         let mut problems = Vec::new();
@@ -366,6 +370,19 @@ impl Exercise {
         for test in &manifest.tests {
             let whose = format!("exercise.toml's test `{}`", test.name);
             check(whose, &test.hint, &test.hint_ru);
+        }
+        for test in &manifest.tests {
+            if test
+                .description_ru
+                .as_deref()
+                .is_none_or(|ru| ru.trim().is_empty())
+            {
+                problems.push(format!(
+                    "exercise.toml's test `{}` has no `description_ru`: add its Russian text on \
+                     the line after `description`, feedback is given in both languages",
+                    test.name
+                ));
+            }
         }
         problems
     }
@@ -490,10 +507,31 @@ mod tests {
     }
 
     #[test]
+    fn the_course_has_every_text_a_student_reads_in_both_languages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let course = super::Course::load(root).unwrap();
+        let problems: Vec<String> = course
+            .exercises
+            .iter()
+            .flat_map(|e| {
+                e.translation_problems()
+                    .into_iter()
+                    .map(move |p| format!("{}: {p}", e.slug))
+            })
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
     fn every_hint_needs_its_russian_text() {
         let head = "package = \"exercise-01\"\ntitle = { en = \"A\", ru = \"А\" }\n";
         let test = |name: &str, hints: &str| {
-            format!("[[tests]]\nname = \"{name}\"\npoints = 1\ndescription = \"d\"\n{hints}")
+            format!(
+                "[[tests]]\nname = \"{name}\"\npoints = 1\ndescription = \"d\"\n\
+                 description_ru = \"о\"\n{hints}"
+            )
         };
         let both = "hint = \"use select!\"\nhint_ru = \"используйте select!\"\n";
         let complete = format!("{head}{both}{}{}", test("a", both), test("b", ""));
@@ -508,6 +546,11 @@ mod tests {
         assert!(problems[0].starts_with("exercise.toml has a `hint` but no `hint_ru`"));
         assert!(problems[1].contains("test `a`") && problems[1].contains("hint_ru = "));
         assert!(problems[2].contains("test `b` has a `hint_ru` but no `hint`"));
+        let untranslated =
+            format!("{head}[[tests]]\nname = \"c\"\npoints = 1\ndescription = \"d\"\n");
+        let problems = exercise(&untranslated).translation_problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("test `c` has no `description_ru`"));
     }
 
     #[test]

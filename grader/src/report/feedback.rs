@@ -147,7 +147,9 @@ fn test_markdown(report: &Report<'_>, exercise: &Exercise, test: &TestVerdict) -
     let spec = exercise.spec(&test.name);
     let mut out = String::new();
     if let Some(spec) = spec {
-        let _ = writeln!(out, "{}\n", spec.description);
+        let ru = spec.description_ru.as_deref();
+        let description = lang.pick(&spec.description, ru.unwrap_or(&spec.description));
+        let _ = writeln!(out, "{description}\n");
     }
     match (&test.actual, test.hidden) {
         (Some(actual), true) => {

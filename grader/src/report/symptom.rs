@@ -355,6 +355,7 @@ mod tests {
             points: 1,
             hidden: false,
             description: "d".into(),
+            description_ru: Some("о".into()),
             hint: Some("use select!".into()),
             hint_ru: Some("используйте select!".into()),
         }
