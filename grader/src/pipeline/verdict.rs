@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
+use crate::confine::scan::Refusal;
 use crate::course::{Course, Exercise, TestSpec};
 use crate::pipeline::build::Built;
 use crate::pipeline::outcome::{self, Outcome};
@@ -123,8 +124,8 @@ pub struct ExerciseVerdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fate {
-    /// Refused before building: why, in words.
-    Refused(String),
+    /// Refused before building: what the scan found (`report` words it).
+    Refused(Refusal),
     /// Did not compile: the compiler's errors, trimmed.
     NotCompiled(String),
     /// Compiled, and its tests ran.
@@ -446,12 +447,16 @@ mod tests {
 
     #[test]
     fn refused_and_uncompiled_code_scores_nothing_and_says_why_once() {
+        let refusal = Refusal {
+            undeclared: vec!["devices.rs".into()],
+            found: Vec::new(),
+        };
         let refused = of(
             &exercise(),
-            &Outcome::Refused("unsafe".into()),
+            &Outcome::Refused(refusal.clone()),
             &expectations(),
         );
-        assert_eq!(refused.fate, Fate::Refused("unsafe".into()));
+        assert_eq!(refused.fate, Fate::Refused(refusal));
         assert!(!refused.fate.compiled());
         assert_eq!(
             statuses(&refused),

@@ -81,8 +81,9 @@ fn exercise_section(
         verdict.max_points()
     );
     match &verdict.fate {
-        Fate::Refused(why) => {
-            let _ = writeln!(out, "{}\n", fenced("text", why));
+        Fate::Refused(refusal) => {
+            let why = words::refusal(refusal, lang);
+            let _ = writeln!(out, "{}\n", fenced("text", &why));
         }
         Fate::NotCompiled(error) => {
             let _ = writeln!(out, "{}\n", Phrase::DidNotCompile.text(lang));

@@ -1,6 +1,7 @@
 //! Words: every fixed sentence of a student's feedback, in English and Russian, and the
 //! words for the values the pipeline returns ([`Status`], [`Reason`]).
 
+use crate::confine::scan::{Construct, Refusal};
 use crate::pipeline::verdict::{Reason, Status, TestVerdict};
 use crate::report::lang::Lang;
 
@@ -132,9 +133,112 @@ pub fn reason(reason: &Reason, lang: Lang) -> String {
     }
 }
 
+/// Why code was refused before building, and what to do: one paragraph per reason.
+pub fn refusal(refusal: &Refusal, lang: Lang) -> String {
+    let mut paragraphs: Vec<String> = refusal
+        .undeclared
+        .iter()
+        .map(|file| undeclared(file, lang))
+        .collect();
+    if !refusal.found.is_empty() {
+        let uses: Vec<String> = refusal
+            .found
+            .iter()
+            .map(|f| {
+                let why = construct(f.construct, lang);
+                format!("{}:{}: `{}` {why}", f.file, f.line, f.construct.code())
+            })
+            .collect();
+        let (head, tail) = match lang {
+            Lang::En => (
+                "Not graded: the code uses what an exercise must not (it could read files of \
+                 the grading machine, such as the tests' expected output):",
+                "Remove it and hand in again.",
+            ),
+            Lang::Ru => (
+                "Не проверено: код использует то, чего в задании быть не должно (так можно \
+                 прочитать файлы проверяющей машины, например ожидаемый вывод тестов):",
+                "Уберите это и сдайте работу снова.",
+            ),
+        };
+        paragraphs.push(format!("{head}\n{}\n{tail}", uses.join("\n")));
+    }
+    paragraphs.join("\n\n")
+}
+
+fn undeclared(file: &str, lang: Lang) -> String {
+    let module = file.strip_suffix(".rs").unwrap_or(file);
+    match lang {
+        Lang::En => format!(
+            "Not graded: lib.rs must keep `pub mod {module};`: that module is the course's \
+             given code (src/{file}, always compiled from the course's copy). Put the line \
+             back at the top level of lib.rs, as the exercise has it, and hand in again."
+        ),
+        Lang::Ru => format!(
+            "Не проверено: в lib.rs должна остаться строка `pub mod {module};`: этот модуль — \
+             код, который даёт курс (src/{file}, всегда компилируется из копии курса). Верните \
+             строку на верхний уровень lib.rs, как в задании, и сдайте работу снова."
+        ),
+    }
+}
+
+fn construct(construct: Construct, lang: Lang) -> &'static str {
+    let (en, ru) = match construct {
+        Construct::IncludeStr | Construct::IncludeBytes => (
+            "reads a file of the grading machine at compile time",
+            "читает файл проверяющей машины во время компиляции",
+        ),
+        Construct::Include => (
+            "compiles a file of the grading machine into your code",
+            "вкомпилирует в ваш код файл проверяющей машины",
+        ),
+        Construct::Env | Construct::OptionEnv => (
+            "reads the grading machine's build environment",
+            "читает окружение сборки проверяющей машины",
+        ),
+        Construct::PathAttribute => (
+            "compiles another file of the grading machine as a module",
+            "компилирует другой файл проверяющей машины как модуль",
+        ),
+    };
+    lang.pick(en, ru)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::confine::scan::Found;
+
+    #[test]
+    fn a_refusal_names_each_reason_and_what_to_do() {
+        let refusal = Refusal {
+            undeclared: vec!["devices.rs".into()],
+            found: vec![Found {
+                file: "src/lib.rs".into(),
+                line: 2,
+                construct: Construct::Env,
+            }],
+        };
+        let en = super::refusal(&refusal, Lang::En);
+        assert!(
+            en.starts_with(
+                "Not graded: lib.rs must keep `pub mod devices;`: that module is the course's \
+                 given code (src/devices.rs"
+            ),
+            "{en}"
+        );
+        assert!(
+            en.contains("\n\nNot graded: the code uses what an exercise must not"),
+            "{en}"
+        );
+        assert!(
+            en.contains("src/lib.rs:2: `env!` reads the grading machine's build environment"),
+            "{en}"
+        );
+        assert!(en.ends_with("Remove it and hand in again."), "{en}");
+        let ru = super::refusal(&refusal, Lang::Ru);
+        assert!(ru.contains("`pub mod devices;`") && ru.contains("src/lib.rs:2: `env!` читает"));
+    }
 
     fn test(status: Status, message: Option<Reason>) -> TestVerdict {
         TestVerdict {
