@@ -37,7 +37,8 @@ pub fn bless(course: &Course, selected: &[&Exercise], options: &RunOptions) -> R
             .exercises
             .first()
             .context("the solution was not graded")?;
-        if let Some(error) = verdict.fate.compile_errors() {
+        if let Some(failure) = verdict.fate.build_failure() {
+            let error = crate::report::words::build_failure(failure, crate::report::lang::Lang::En);
             bail!(
                 "the solution of {} does not compile:\n{error}",
                 exercise.slug

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::confine::scan::Refusal;
 use crate::course::Course;
-use crate::pipeline::build::Built;
+use crate::pipeline::build::{BuildFailure, Built};
 use crate::pipeline::pair::Pair;
 use crate::pipeline::run::{Observation, Observed};
 use crate::pipeline::stage::Stage;
@@ -22,8 +22,8 @@ const NEVER_RAN: &str = "the test did not run";
 pub enum Outcome {
     /// Refused before building: what the scan found (see `scan`).
     Refused(Refusal),
-    /// Did not compile: the compiler's errors, in the student's terms.
-    NotCompiled(String),
+    /// Did not compile: why (the compiler's errors, in the student's terms).
+    NotCompiled(BuildFailure),
     /// Compiled and ran: test name -> what was observed (a test missing from the map did
     /// not run).
     Ran(BTreeMap<String, Observed>),
@@ -114,7 +114,7 @@ mod tests {
         ));
         built.failures.insert(pair.clone(), "E0308".into());
         assert!(
-            matches!(Outcome::of(&pair, &stage, &built, Some(&observation)), Outcome::NotCompiled(e) if e == "E0308")
+            matches!(Outcome::of(&pair, &stage, &built, Some(&observation)), Outcome::NotCompiled(e) if e == "E0308".into())
         );
         let refusal = Refusal {
             undeclared: vec!["devices.rs".into()],

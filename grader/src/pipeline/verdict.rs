@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::confine::scan::Refusal;
 use crate::course::{Course, Exercise, TestSpec};
-use crate::pipeline::build::Built;
+use crate::pipeline::build::{BuildFailure, Built};
 use crate::pipeline::outcome::{self, Outcome};
 use crate::pipeline::run::{Observation, Observed};
 use crate::pipeline::stage::Stage;
@@ -126,8 +126,8 @@ pub struct ExerciseVerdict {
 pub enum Fate {
     /// Refused before building: what the scan found (`report` words it).
     Refused(Refusal),
-    /// Did not compile: the compiler's errors, trimmed.
-    NotCompiled(String),
+    /// Did not compile: why (the compiler's errors, trimmed; `report` words the rest).
+    NotCompiled(BuildFailure),
     /// Compiled, and its tests ran.
     Ran,
     /// Compiled, but its tests never ran: why, in words.
@@ -140,10 +140,10 @@ impl Fate {
         matches!(self, Fate::Ran | Fate::NotRun(_))
     }
 
-    /// The compiler's errors, when the code did not compile.
-    pub fn compile_errors(&self) -> Option<&str> {
+    /// Why the code did not build, when it did not (`report::words::build_failure` says it).
+    pub fn build_failure(&self) -> Option<&BuildFailure> {
         match self {
-            Fate::NotCompiled(errors) => Some(errors),
+            Fate::NotCompiled(failure) => Some(failure),
             _ => None,
         }
     }
@@ -467,7 +467,7 @@ mod tests {
             &Outcome::NotCompiled("E0308".into()),
             &expectations(),
         );
-        assert_eq!(broken.fate.compile_errors(), Some("E0308"));
+        assert_eq!(broken.fate.build_failure(), Some(&"E0308".into()));
         assert_eq!(
             statuses(&broken),
             [(Status::NotCompiled, 0, 2), (Status::NotCompiled, 0, 3)]

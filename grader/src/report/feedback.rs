@@ -85,9 +85,10 @@ fn exercise_section(
             let why = words::refusal(refusal, lang);
             let _ = writeln!(out, "{}\n", fenced("text", &why));
         }
-        Fate::NotCompiled(error) => {
-            let _ = writeln!(out, "{}\n", Phrase::DidNotCompile.text(lang));
-            let _ = writeln!(out, "{}", fenced("text", error));
+        Fate::NotCompiled(failure) => {
+            let _ = writeln!(out, "{}\n", words::build_failure_lead(failure, lang));
+            let why = words::build_failure(failure, lang);
+            let _ = writeln!(out, "{}", fenced("text", &why));
         }
         Fate::Ran | Fate::NotRun(_) => {}
     }

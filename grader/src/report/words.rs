@@ -2,6 +2,7 @@
 //! words for the values the pipeline returns ([`Status`], [`Reason`]).
 
 use crate::confine::scan::{Construct, Refusal};
+use crate::pipeline::build::BuildFailure;
 use crate::pipeline::verdict::{Reason, Status, TestVerdict};
 use crate::report::lang::Lang;
 
@@ -18,6 +19,8 @@ pub enum Phrase {
     NotHandedIn,
     /// Before the compiler's errors.
     DidNotCompile,
+    /// Before why the lesson's tests did not build (no compiler errors of the student's).
+    TestsNotBuilt,
     /// Before the run of a hidden test.
     HiddenRun,
     /// Before the diff of a visible test.
@@ -48,6 +51,10 @@ impl Phrase {
             Phrase::DidNotCompile => (
                 "Your code did not compile, so no test could run:",
                 "Ваш код не скомпилировался, поэтому ни один тест не запускался:",
+            ),
+            Phrase::TestsNotBuilt => (
+                "The tests could not be built with your code, so no test could run:",
+                "Тесты не удалось собрать с вашим кодом, поэтому ни один тест не запускался:",
             ),
             Phrase::HiddenRun => (
                 "This is a hidden test: its expected output is not shown. What your code \
@@ -133,6 +140,38 @@ pub fn reason(reason: &Reason, lang: Lang) -> String {
     }
 }
 
+/// Why code did not build: the compiler's errors as they are, else what happened.
+pub fn build_failure(failure: &BuildFailure, lang: Lang) -> String {
+    let (en, ru) = match failure {
+        BuildFailure::Errors(errors) => return errors.clone(),
+        BuildFailure::Silent => (
+            "the tests of this exercise could not be built with your code (no compiler \
+             message)",
+            "тесты этого задания не собираются с вашим кодом (компилятор ничего не сообщил)",
+        ),
+        BuildFailure::GraderProblem => (
+            "the grader could not build this exercise's tests for your class, and no \
+             submission caused it (each student's tests build on their own): a problem of the \
+             grading machine, not of your code. Your instructor can grade again (a smaller \
+             class, or a higher --compile-limit).",
+            "проверяющей программе не удалось собрать тесты этого задания для вашей группы, \
+             и ни одна сданная работа в этом не виновата (тесты каждого студента по \
+             отдельности собираются): это проблема проверяющей машины, а не вашего кода. \
+             Преподаватель может запустить проверку ещё раз (на группе поменьше или с \
+             большим --compile-limit).",
+        ),
+    };
+    lang.pick(en, ru).to_string()
+}
+
+/// The phrase before a build failure: the compiler's errors, or tests that did not build.
+pub fn build_failure_lead(failure: &BuildFailure, lang: Lang) -> &'static str {
+    match failure {
+        BuildFailure::Errors(_) => Phrase::DidNotCompile.text(lang),
+        BuildFailure::Silent | BuildFailure::GraderProblem => Phrase::TestsNotBuilt.text(lang),
+    }
+}
+
 /// Why code was refused before building, and what to do: one paragraph per reason.
 pub fn refusal(refusal: &Refusal, lang: Lang) -> String {
     let mut paragraphs: Vec<String> = refusal
@@ -208,6 +247,27 @@ fn construct(construct: Construct, lang: Lang) -> &'static str {
 mod tests {
     use super::*;
     use crate::confine::scan::Found;
+
+    #[test]
+    fn a_build_failure_shows_the_errors_or_says_whose_problem_it_is() {
+        let errors = BuildFailure::Errors("error[E0308]: mismatched types".into());
+        assert_eq!(
+            build_failure(&errors, Lang::Ru),
+            "error[E0308]: mismatched types"
+        );
+        assert_eq!(
+            build_failure_lead(&errors, Lang::En),
+            Phrase::DidNotCompile.text(Lang::En)
+        );
+        let grader = BuildFailure::GraderProblem;
+        assert!(build_failure(&grader, Lang::En).contains("not of your code"));
+        assert!(build_failure(&grader, Lang::Ru).contains("не вашего кода"));
+        assert_eq!(
+            build_failure_lead(&grader, Lang::Ru),
+            Phrase::TestsNotBuilt.text(Lang::Ru)
+        );
+        assert!(build_failure(&BuildFailure::Silent, Lang::En).contains("no compiler message"));
+    }
 
     #[test]
     fn a_refusal_names_each_reason_and_what_to_do() {
@@ -292,6 +352,7 @@ mod tests {
             Phrase::TableHeader,
             Phrase::NotHandedIn,
             Phrase::DidNotCompile,
+            Phrase::TestsNotBuilt,
             Phrase::HiddenRun,
             Phrase::Diff,
             Phrase::Flaky,
