@@ -279,6 +279,135 @@ fn fenced(language: &str, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::course::{Course, Manifest};
+    use crate::pipeline::verdict::Expectations;
+
+    /// A course of one lesson with tests `a` and `b`, each with a hint in both languages.
+    fn course() -> Course {
+        let manifest: Manifest = toml::from_str(
+            "package = \"exercise-01\"\ntitle = { en = \"Ticks\", ru = \"Тики\" }\n\
+             hint = \"use select!\"\nhint_ru = \"используйте select!\"\n\
+             [[tests]]\nname = \"a\"\npoints = 1\ndescription = \"ticks\"\n\
+             description_ru = \"тикает\"\nhint = \"await tick first\"\n\
+             hint_ru = \"сначала дождитесь tick\"\n\
+             [[tests]]\nname = \"b\"\npoints = 1\ndescription = \"stops\"\n\
+             description_ru = \"останавливается\"\nhint = \"abort the ticker\"\n\
+             hint_ru = \"прервите тикер\"\n",
+        )
+        .unwrap();
+        Course {
+            root: Default::default(),
+            exercises: vec![Exercise {
+                slug: "01-ticks".into(),
+                manifest,
+                dir: Default::default(),
+                grading_dir: Default::default(),
+                suites: Vec::new(),
+            }],
+        }
+    }
+
+    fn failed(name: &str, symptoms: Vec<Symptom>) -> TestVerdict {
+        TestVerdict {
+            name: name.into(),
+            status: Status::Failed,
+            points: 0,
+            max_points: 1,
+            hidden: false,
+            actual: Some("=> returned after 0.000s: ()".into()),
+            blocking: None,
+            message: None,
+            symptoms,
+            wall_ms: Some(1.0),
+            flaky: false,
+        }
+    }
+
+    fn feedback(tests: Vec<TestVerdict>, lang: Lang) -> String {
+        let course = course();
+        let graded = [Graded {
+            id: "alice".into(),
+            exercises: vec![ExerciseVerdict {
+                slug: "01-ticks".into(),
+                tests,
+                fate: Fate::Ran,
+            }],
+            notes: Vec::new(),
+        }];
+        let expected = Expectations::default();
+        let report = Report {
+            course: &course,
+            slugs: vec!["01-ticks".into()],
+            graded: &graded,
+            skipped: &[],
+            expected: &expected,
+            protections: Vec::new(),
+            compiler_protections: None,
+            lang,
+        };
+        markdown(&report, &graded[0])
+    }
+
+    #[test]
+    fn a_symptom_of_another_mistake_replaces_the_hints_written_for_one() {
+        let text = feedback(
+            vec![
+                failed("a", vec![Symptom::OtherOrder]),
+                failed("b", vec![Symptom::ClockStoodStill]),
+            ],
+            Lang::En,
+        );
+        assert!(
+            text.contains(&symptom::message(&Symptom::OtherOrder, false, Lang::En)),
+            "{text}"
+        );
+        assert!(
+            text.contains(symptom::hint(&Symptom::ClockStoodStill, Lang::En)),
+            "{text}"
+        );
+        for hint in ["await tick first", "abort the ticker", "use select!"] {
+            assert!(!text.contains(hint), "{hint} shown:\n{text}");
+        }
+        let plain = feedback(
+            vec![
+                failed("a", Vec::new()),
+                failed("b", vec![Symptom::OtherOrder]),
+            ],
+            Lang::En,
+        );
+        assert!(plain.contains("**Hint:** await tick first"), "{plain}");
+        assert!(!plain.contains("abort the ticker"), "{plain}");
+        assert!(
+            plain.contains("**Hint for this exercise:** use select!"),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn the_feedback_speaks_the_language_asked() {
+        let text = feedback(
+            vec![
+                failed("a", Vec::new()),
+                failed("b", vec![Symptom::OtherOrder]),
+            ],
+            Lang::Ru,
+        );
+        for said in [
+            "# Отзыв: alice",
+            "**Итого: 0 / 2**",
+            "| 01 | Тики | 0 / 2 |",
+            "- ✗ `a` (0 / 1): не пройден",
+            "тикает",
+            "**Подсказка:** сначала дождитесь tick",
+            "**Что видно по запуску:** Ваша функция вернула верные результаты",
+            "**Подсказка к заданию:** используйте select!",
+        ] {
+            assert!(text.contains(said), "{said} missing:\n{text}");
+        }
+        for english in ["Feedback", "Total", "ticks", "Hint", "await tick first"] {
+            assert!(!text.contains(english), "{english} in:\n{text}");
+        }
+    }
 
     #[test]
     fn diff_marks_each_side() {
