@@ -142,10 +142,12 @@ pub fn recognise(facts: &Facts<'_>) -> Vec<Symptom> {
     if actual.end == Some(End::DidNotFinish) && expected.returns() {
         found.push(Symptom::NeverReturned);
     }
-    if let Some(late) = one_step_late(&actual, &expected) {
-        found.push(late);
-    } else if one_after_another(&actual, &expected) {
+    // Work done in sequence also shifts the later part by one constant step: name the
+    // sequence, the cause.
+    if one_after_another(&actual, &expected) {
         found.push(Symptom::OneAfterAnother);
+    } else if let Some(late) = one_step_late(&actual, &expected) {
+        found.push(late);
     }
     if other_order(&actual, &expected) {
         found.push(Symptom::OtherOrder);
@@ -601,6 +603,19 @@ mod tests {
         );
         let other_lines = sequential.replace("r2: reply", "r2: refused");
         assert!(recognise(&failed(expected, &other_lines)).is_empty());
+        // r2 runs after r1, each taking 0.5 s: every r2 event one constant step late too.
+        let same_length = "[  0.000s] r1: connecting\n[  0.000s] r2: connecting\n\
+                           [  0.500s] r1: reply\n[  0.500s] r2: reply\n\
+                           => returned after 0.500s: [1, 2]";
+        let in_turn = "[  0.000s] r1: connecting\n[  0.500s] r1: reply\n\
+                       [  0.500s] r2: connecting\n[  1.000s] r2: reply\n\
+                       => returned after 1.000s: [1, 2]";
+        let named = recognise(&failed(same_length, in_turn));
+        assert_eq!(
+            named,
+            [Symptom::OneAfterAnother],
+            "the cause, not the shift"
+        );
         let at_once_but_slow = "[  0.000s] r1: connecting\n[  0.000s] r2: connecting\n\
                                 [  0.600s] r2: reply\n[  0.700s] r1: reply\n\
                                 => returned after 0.700s: [1, 2]";

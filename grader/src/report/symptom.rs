@@ -153,12 +153,13 @@ pub fn hint(symptom: &Symptom, lang: Lang) -> &'static str {
              ветка `select!`, которую отбросили).",
         ),
         Symptom::OneStepLate { .. } => (
-            "Something waits one round more than it should before that event: check whether \
-             your loop waits before it acts where it should act first, and whether it checks \
-             its condition before or after the wait.",
-            "Что-то ждёт на один круг дольше, чем нужно, перед этим событием: проверьте, не \
-             ждёт ли ваш цикл перед действием там, где сначала надо действовать, и \
-             проверяет ли он условие до ожидания или после.",
+            "Something decides that event one step too late: check which wait comes before it \
+             (its own timer or poll, not another task's), and whether your loop waits first \
+             where it should act first, or checks its condition only after a wait.",
+            "Это событие наступает на шаг позже, чем нужно: проверьте, какое ожидание стоит \
+             перед ним (его собственный таймер или опрос, а не чужой), и не ждёт ли ваш цикл \
+             там, где сначала надо действовать, и не проверяет ли он условие только после \
+             ожидания.",
         ),
         Symptom::OtherOrder => (
             "Return the results in the order of the input, not in the order they complete: \
