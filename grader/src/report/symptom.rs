@@ -191,15 +191,18 @@ pub fn hint(symptom: &Symptom, lang: Lang) -> &'static str {
 
 /// The hints a failed test shows, in order: each symptom's hint, then the test's own hint
 /// (from the manifest), unless a symptom names another mistake than the one it is about.
+/// An unwritten function needs no hint of its own beside the test's, which says what to
+/// write.
 pub fn hints(test: &TestVerdict, spec: Option<&TestSpec>, lang: Lang) -> Vec<String> {
+    let own = spec.and_then(|s| test_hint(s, lang));
+    let keeps_own = test.symptoms.iter().all(Symptom::keeps_test_hint);
     let mut hints: Vec<String> = test
         .symptoms
         .iter()
+        .filter(|s| !(**s == Symptom::Unimplemented && keeps_own && own.is_some()))
         .map(|s| hint(s, lang).to_string())
         .collect();
-    if test.symptoms.iter().all(Symptom::keeps_test_hint)
-        && let Some(own) = spec.and_then(|s| test_hint(s, lang))
-    {
+    if let (true, Some(own)) = (keeps_own, own) {
         hints.push(own.to_string());
     }
     hints
@@ -405,10 +408,17 @@ mod tests {
         let shown = hints(&unwritten, Some(&spec()), Lang::Ru);
         assert_eq!(
             shown,
-            [
-                hint(&Symptom::Unimplemented, Lang::Ru),
-                "используйте select!"
-            ]
+            ["используйте select!"],
+            "the test's hint says what to write"
+        );
+        assert_eq!(
+            hints(&unwritten, None, Lang::En),
+            [hint(&Symptom::Unimplemented, Lang::En)]
+        );
+        let never = failed(vec![Symptom::NeverReturned]);
+        assert_eq!(
+            hints(&never, Some(&spec()), Lang::En),
+            [hint(&Symptom::NeverReturned, Lang::En), "use select!"]
         );
     }
 }
