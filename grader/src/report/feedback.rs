@@ -384,6 +384,20 @@ mod tests {
     }
 
     #[test]
+    fn a_passed_test_still_says_what_its_run_shows() {
+        let mut passed = failed("a", vec![Symptom::Blocked { seconds: Some(1.5) }]);
+        passed.status = Status::Passed;
+        passed.points = 1;
+        let text = feedback(vec![passed, failed("b", Vec::new())], Lang::En);
+        let note = symptom::message(&Symptom::Blocked { seconds: Some(1.5) }, false, Lang::En);
+        assert!(
+            text.contains(&format!("- ✓ `a` (1 / 1)\n  - {note}")),
+            "{text}"
+        );
+        assert!(!text.contains("### ✗ `a`"), "{text}");
+    }
+
+    #[test]
     fn the_feedback_speaks_the_language_asked() {
         let text = feedback(
             vec![
