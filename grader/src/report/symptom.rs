@@ -162,12 +162,14 @@ pub fn hint(symptom: &Symptom, lang: Lang) -> &'static str {
              ожидания.",
         ),
         Symptom::OtherOrder => (
-            "Return the results in the order of the input, not in the order they complete: \
-             `join_all` keeps the input order; with `JoinSet` or `FuturesUnordered`, carry \
-             each input's index and put the results back in place.",
-            "Возвращайте результаты в порядке входных данных, а не в порядке завершения: \
-             `join_all` сохраняет порядок входа; с `JoinSet` или `FuturesUnordered` несите \
-             с каждым результатом индекс входа и расставляйте результаты по местам.",
+            "The order of the results is part of the task: the README says which one (most \
+             often the order of the input). `join_all` keeps the input order; `JoinSet` and \
+             `FuturesUnordered` give the order in which things complete, so carry each \
+             input's index and put every result back in its place.",
+            "Порядок результатов входит в задание: README говорит, какой нужен (чаще всего \
+             порядок входных данных). `join_all` сохраняет порядок входа; `JoinSet` и \
+             `FuturesUnordered` отдают результаты в порядке завершения, поэтому несите с \
+             каждым результатом индекс входа и ставьте результат на его место.",
         ),
         Symptom::OneAfterAnother => (
             "Awaiting futures one by one (`a.await; b.await`, or `.await` inside a loop) runs \
