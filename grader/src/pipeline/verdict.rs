@@ -28,7 +28,9 @@ pub enum Status {
     /// The run differed from the expected one (wrong output, wrong times, a panic, a
     /// virtual-time hang).
     Failed,
-    /// The test ran past its real-time limit (a loop without `.await`, a blocking call).
+    /// The test ran past its real-time limit (a loop without `.await`, a blocking call, or
+    /// tasks waking themselves so the clock never advances: its symptom says which, when
+    /// the evidence tells).
     TimedOut,
     /// The test process died before the test recorded its result.
     Crashed,
