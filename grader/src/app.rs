@@ -59,6 +59,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             resume,
             repeat,
             shard,
+            lang,
         } => {
             let request = crate::commands::grade::GradeRequest {
                 submissions: submissions.as_deref(),
@@ -69,6 +70,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 resume: *resume,
                 repeat: (*repeat).max(1),
                 shard: *shard,
+                lang: *lang,
             };
             crate::commands::grade::grade(&course, &request, &options)?;
             Ok(ExitCode::SUCCESS)
@@ -77,9 +79,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             shards,
             out,
             gradescope,
+            lang,
         } => {
             let merged = crate::commands::merge::merge(&course, shards)?;
-            let table = crate::commands::merge::write(&course, &merged, out, *gradescope)?;
+            let table = crate::commands::merge::write(&course, &merged, out, *gradescope, *lang)?;
             print!("{table}");
             eprintln!(
                 "Merged {} shard(s): {} student(s), written to {}",

@@ -99,6 +99,10 @@ pub enum Command {
         /// Run every test N times; tests whose results differ are marked flaky.
         #[arg(long, default_value_t = 1, value_name = "N")]
         repeat: usize,
+        /// The language students read: feedback/*.md (hints, what each run shows, every
+        /// sentence) and the test texts of junit.xml and the Gradescope files.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: crate::report::lang::Lang,
         /// Grade only the K-th of N parts of the class (students sorted by id, contiguous
         /// parts); put the parts together with `grader merge`.
         #[arg(long, value_name = "K/N")]
@@ -117,6 +121,9 @@ pub enum Command {
         /// Also write Gradescope's results.json per student.
         #[arg(long)]
         gradescope: bool,
+        /// The language of the feedback, as for `grade`.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: crate::report::lang::Lang,
     },
     /// Write every snapshot (visible and hidden) from the reference solutions.
     Bless {

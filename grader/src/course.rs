@@ -58,6 +58,10 @@ pub struct Manifest {
     /// Shown in feedback when the exercise is not at full marks.
     #[serde(default)]
     pub hint: Option<String>,
+    /// The same hint in Russian (required when `hint` is given; see
+    /// [`Exercise::manifest_problems`]).
+    #[serde(default)]
+    pub hint_ru: Option<String>,
     /// Real seconds one test may take (default: the grader's, 10 s). Waiting on the paused
     /// clock costs nothing, so only blocking code comes near it.
     #[serde(default)]
@@ -151,9 +155,15 @@ pub struct TestSpec {
     pub hidden: bool,
     /// What the test checks, in one line.
     pub description: String,
-    /// Shown when it fails.
+    /// The same in Russian (required; see [`Exercise::translation_problems`]).
+    #[serde(default)]
+    pub description_ru: Option<String>,
+    /// Shown when it fails (unless a symptom of another mistake is recognised).
     #[serde(default)]
     pub hint: Option<String>,
+    /// The same hint in Russian (required when `hint` is given).
+    #[serde(default)]
+    pub hint_ru: Option<String>,
 }
 
 /// A wrong variant: a whole `src/lib.rs` in `wrong/`.
@@ -340,6 +350,7 @@ impl Exercise {
                 ));
             }
         }
+        problems.extend(self.translation_problems());
         for wrong in &self.manifest.wrong {
             if !self.wrong(wrong).is_file() {
                 problems.push(format!("wrong variant {} does not exist", wrong.file));
@@ -559,6 +570,52 @@ pub fn section_bullets(markdown: &str, heading: &str) -> Option<Vec<String>> {
             .map(|b| b.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect(),
     )
+}
+
+impl Exercise {
+    /// Hints and test descriptions without their Russian text (or a Russian hint without
+    /// an English one), as sentences: feedback comes in both languages (`--lang ru`), so
+    /// every text a student reads needs both.
+    pub fn translation_problems(&self) -> Vec<String> {
+        let manifest = &self.manifest;
+        let mut problems = Vec::new();
+        let mut check = |whose: String, en: &Option<String>, ru: &Option<String>| match (
+            en.as_deref().map(str::trim),
+            ru.as_deref().map(str::trim),
+        ) {
+            (Some(en), None | Some("")) if !en.is_empty() => problems.push(format!(
+                "{whose} has a `hint` but no `hint_ru`: add its Russian text on the line \
+                     after `hint` (`hint_ru = \"...\"`), feedback is given in both languages"
+            )),
+            (None, Some(_)) => problems.push(format!(
+                "{whose} has a `hint_ru` but no `hint`: add the English text too"
+            )),
+            _ => {}
+        };
+        check(
+            "exercise.toml".to_string(),
+            &manifest.hint,
+            &manifest.hint_ru,
+        );
+        for test in &manifest.tests {
+            let whose = format!("exercise.toml's test `{}`", test.name);
+            check(whose, &test.hint, &test.hint_ru);
+        }
+        for test in &manifest.tests {
+            if test
+                .description_ru
+                .as_deref()
+                .is_none_or(|ru| ru.trim().is_empty())
+            {
+                problems.push(format!(
+                    "exercise.toml's test `{}` has no `description_ru`: add its Russian text on \
+                     the line after `description`, feedback is given in both languages",
+                    test.name
+                ));
+            }
+        }
+        problems
+    }
 }
 
 /// `name.rs`, with `name` a plain identifier other than `lib` and `main`: a file that
@@ -817,6 +874,63 @@ mod tests {
                 format!("package = \"p\"\ntitle = {{ en = \"t\", ru = \"т\" }}\ntests = []\n{bad}");
             assert!(toml::from_str::<Manifest>(&text).is_err(), "{bad}");
         }
+    }
+
+    fn exercise(manifest: &str) -> super::Exercise {
+        super::Exercise {
+            slug: "01".into(),
+            manifest: toml::from_str(manifest).unwrap(),
+            dir: Default::default(),
+            grading_dir: Default::default(),
+            suites: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_course_has_every_text_a_student_reads_in_both_languages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let course = super::Course::load(root).unwrap();
+        let problems: Vec<String> = course
+            .exercises
+            .iter()
+            .flat_map(|e| {
+                e.translation_problems()
+                    .into_iter()
+                    .map(move |p| format!("{}: {p}", e.slug))
+            })
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn every_hint_needs_its_russian_text() {
+        let head = "package = \"exercise-01\"\ntitle = { en = \"A\", ru = \"А\" }\n";
+        let test = |name: &str, hints: &str| {
+            format!(
+                "[[tests]]\nname = \"{name}\"\npoints = 1\ndescription = \"d\"\n\
+                 description_ru = \"о\"\n{hints}"
+            )
+        };
+        let both = "hint = \"use select!\"\nhint_ru = \"используйте select!\"\n";
+        let complete = format!("{head}{both}{}{}", test("a", both), test("b", ""));
+        assert!(exercise(&complete).translation_problems().is_empty());
+        let missing = format!(
+            "{head}hint = \"x\"\n{}{}",
+            test("a", "hint = \"y\"\n"),
+            test("b", "hint_ru = \"у\"\n")
+        );
+        let problems = exercise(&missing).translation_problems();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].starts_with("exercise.toml has a `hint` but no `hint_ru`"));
+        assert!(problems[1].contains("test `a`") && problems[1].contains("hint_ru = "));
+        assert!(problems[2].contains("test `b` has a `hint_ru` but no `hint`"));
+        let untranslated =
+            format!("{head}[[tests]]\nname = \"c\"\npoints = 1\ndescription = \"d\"\n");
+        let problems = exercise(&untranslated).translation_problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("test `c` has no `description_ru`"));
     }
 
     #[test]

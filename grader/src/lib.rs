@@ -21,10 +21,12 @@
 //!                        outcome       exactly one per Pair: refused | not compiled |
 //!                           |          ran | not run
 //!                           v
-//!                        verdict       a pure function of the outcome and the snapshots
-//!                           |
+//!                        verdict       a pure function of the outcome and the snapshots,
+//!                           |          with the symptoms each failed run shows
 //!                           v
 //!                        report        gradebook.csv, results.json, junit.xml, feedback
+//!                                      (every sentence a student reads, in English or
+//!                                      Russian)
 //! ```
 //!
 //! The tree shows the layers:

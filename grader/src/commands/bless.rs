@@ -37,7 +37,8 @@ pub fn bless(course: &Course, selected: &[&Exercise], options: &RunOptions) -> R
             .exercises
             .first()
             .context("the solution was not graded")?;
-        if let Some(error) = verdict.fate.compile_errors() {
+        if let Some(failure) = verdict.fate.build_failure() {
+            let error = crate::report::words::build_failure(failure, crate::report::lang::Lang::En);
             bail!(
                 "the solution of {} does not compile:\n{error}",
                 exercise.slug
@@ -54,7 +55,8 @@ pub fn bless(course: &Course, selected: &[&Exercise], options: &RunOptions) -> R
                     bail!(
                         "the solution of {} produced no run for `{test}`: {}",
                         exercise.slug,
-                        result.message.as_deref().unwrap_or("no reason given")
+                        crate::report::feedback::message(result)
+                            .unwrap_or_else(|| "no reason given".to_string())
                     );
                 };
                 let path = snapshot::path(suite, test);

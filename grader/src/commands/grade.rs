@@ -43,6 +43,8 @@ pub struct GradeRequest<'a> {
     pub repeat: usize,
     /// Grade only this part of the class (`--shard K/N`).
     pub shard: Option<Shard>,
+    /// The language of the feedback.
+    pub lang: crate::report::lang::Lang,
 }
 
 impl GradeRequest<'_> {
@@ -170,7 +172,7 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         }
         None => fresh,
     };
-    let report = Report::of(course, &source, &expectations);
+    let report = Report::of(course, &source, &expectations, request.lang);
     print!("{}", report::table::render(&report));
     let written = report::write_all(&report, request.out, request.gradescope)?;
     eprintln!(

@@ -8,6 +8,7 @@ use anyhow::{Result, bail};
 use crate::course::Course;
 use crate::fingerprint::Fingerprint;
 use crate::pipeline::verdict::Expectations;
+use crate::report::lang::Lang;
 use crate::report::source::{self, Source};
 use crate::report::{self, Report};
 
@@ -32,9 +33,15 @@ pub fn merge(course: &Course, dirs: &[PathBuf]) -> Result<Source> {
 }
 
 /// Writes every report of `merged` into `out`; returns the terminal table.
-pub fn write(course: &Course, merged: &Source, out: &Path, gradescope: bool) -> Result<String> {
+pub fn write(
+    course: &Course,
+    merged: &Source,
+    out: &Path,
+    gradescope: bool,
+    lang: Lang,
+) -> Result<String> {
     let expectations = Expectations::load(course)?;
-    let report = Report::of(course, merged, &expectations);
+    let report = Report::of(course, merged, &expectations, lang);
     report::write_all(&report, out, gradescope)?;
     Ok(report::table::render(&report))
 }

@@ -170,7 +170,8 @@ pub fn verify(
             let compile_error = runs[0][index]
                 .exercises
                 .iter()
-                .find_map(|e| e.fate.compile_errors().map(str::to_string));
+                .find_map(|e| e.fate.build_failure())
+                .map(|f| crate::report::words::build_failure(f, crate::report::lang::Lang::En));
             let failures = if *expect == Expect::PassAll {
                 failures(&runs[0][index], &expectations)
             } else {
@@ -514,7 +515,8 @@ mod tests {
             hidden: false,
             actual: actual.map(str::to_string),
             blocking: None,
-            message: message.map(str::to_string),
+            message: message.map(|m| crate::pipeline::verdict::Reason::Said(m.to_string())),
+            symptoms: Vec::new(),
             wall_ms: None,
             flaky: false,
         }

@@ -4,7 +4,8 @@
 //! (tests, snapshots, solutions, the grader's machine); `env!`/`option_env!` read the build
 //! environment; `#[path = ..]` compiles another file as a module. None has a place in an
 //! exercise, so an exercise that uses one is not graded, and the feedback says why.
-//! Comments and string literals are skipped, so mentioning them is fine.
+//! Comments and string literals are skipped, so mentioning them is fine. The scan returns
+//! what it found ([`Refusal`]); `report::words` says it to the student.
 //!
 //! An exercise's given files (`given` in its manifest, e.g. `devices.rs`) are the course's
 //! code: the grader compiles its own copies, so the student's are not scanned. But they
@@ -15,27 +16,69 @@
 
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
+
 use crate::pipeline::submission::Sources;
 
-/// Macros that read the compiler's surroundings, and why each is refused.
-const MACROS: [(&str, &str); 5] = [
-    (
-        "include_str",
-        "reads a file of the grading machine at compile time",
-    ),
-    (
-        "include_bytes",
-        "reads a file of the grading machine at compile time",
-    ),
-    (
-        "include",
-        "compiles a file of the grading machine into your code",
-    ),
-    ("env", "reads the grading machine's build environment"),
-    (
-        "option_env",
-        "reads the grading machine's build environment",
-    ),
+/// Why a lesson's sources were refused before building.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// Given files (`devices.rs`) whose module `lib.rs` does not declare as it must.
+    pub undeclared: Vec<String>,
+    /// What the code uses that an exercise must not, where.
+    pub found: Vec<Found>,
+}
+
+/// One use of a refused construct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Found {
+    /// The file, as the student knows it (`src/lib.rs`).
+    pub file: String,
+    /// The line, from 1.
+    pub line: usize,
+    /// What it uses.
+    pub construct: Construct,
+}
+
+/// A construct that reaches outside the student's code at compile time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Construct {
+    /// `include_str!`: reads a file.
+    IncludeStr,
+    /// `include_bytes!`: reads a file.
+    IncludeBytes,
+    /// `include!`: compiles a file in.
+    Include,
+    /// `env!`: reads the build environment.
+    Env,
+    /// `option_env!`: reads the build environment.
+    OptionEnv,
+    /// `#[path = ..]`: compiles another file as a module.
+    PathAttribute,
+}
+
+impl Construct {
+    /// How it is written: `include_str!`, `#[path]`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Construct::IncludeStr => "include_str!",
+            Construct::IncludeBytes => "include_bytes!",
+            Construct::Include => "include!",
+            Construct::Env => "env!",
+            Construct::OptionEnv => "option_env!",
+            Construct::PathAttribute => "#[path]",
+        }
+    }
+}
+
+/// Macros that read the compiler's surroundings.
+const MACROS: [(&str, Construct); 5] = [
+    ("include_str", Construct::IncludeStr),
+    ("include_bytes", Construct::IncludeBytes),
+    ("include", Construct::Include),
+    ("env", Construct::Env),
+    ("option_env", Construct::OptionEnv),
 ];
 
 /// Outer attributes a given module's declaration may carry (lints, docs, tool
@@ -55,44 +98,32 @@ const HARMLESS_ATTRIBUTES: [&str; 9] = [
 
 /// Why this exercise's sources are refused, or `None` when they are fine. `given`: the
 /// exercise's given files (`devices.rs`), which `lib.rs` must declare as modules.
-pub fn refused(sources: &Sources, given: &[String]) -> Option<String> {
-    let mut reasons = Vec::new();
+pub fn refused(sources: &Sources, given: &[String]) -> Option<Refusal> {
     let lib = sources
         .files
         .get(Path::new("lib.rs"))
         .map(|bytes| String::from_utf8_lossy(bytes))
         .unwrap_or_default();
-    for file in given {
-        let module = file.strip_suffix(".rs").unwrap_or(file);
-        if !declares_module(&lib, module) {
-            reasons.push(format!(
-                "Not graded: lib.rs must keep `pub mod {module};`: that module is the course's \
-                 given code (src/{file}, always compiled from the course's copy). Put the line \
-                 back at the top level of lib.rs, as the exercise has it, and hand in again."
-            ));
-        }
-    }
-    let mut hits = Vec::new();
+    let undeclared: Vec<String> = given
+        .iter()
+        .filter(|file| !declares_module(&lib, file.strip_suffix(".rs").unwrap_or(file)))
+        .cloned()
+        .collect();
+    let mut found = Vec::new();
     for (path, bytes) in &sources.files {
         if given.iter().any(|file| Path::new(file) == path) {
             continue;
         }
         let text = String::from_utf8_lossy(bytes);
-        for (line, what, why) in find(&text) {
-            hits.push(format!(
-                "{}:{line}: `{what}` {why}",
-                Path::new("src").join(path).display()
-            ));
-        }
+        let file = Path::new("src").join(path).display().to_string();
+        found.extend(find(&text).into_iter().map(|(line, construct)| Found {
+            file: file.clone(),
+            line,
+            construct,
+        }));
     }
-    if !hits.is_empty() {
-        reasons.push(format!(
-            "Not graded: the code uses what an exercise must not (it could read files of the \
-             grading machine, such as the tests' expected output):\n{}\nRemove it and hand in again.",
-            hits.join("\n")
-        ));
-    }
-    (!reasons.is_empty()).then(|| reasons.join("\n\n"))
+    let refusal = Refusal { undeclared, found };
+    (refusal != Refusal::default()).then_some(refusal)
 }
 
 /// Whether `source` (a `lib.rs`) declares `module` as a file module at its top level:
@@ -197,7 +228,7 @@ fn tokens(code: &str) -> Vec<String> {
 }
 
 /// (line, construct, reason) of every refused construct in `source`.
-fn find(source: &str) -> Vec<(usize, String, &'static str)> {
+fn find(source: &str) -> Vec<(usize, Construct)> {
     let code = strip(source);
     let chars: Vec<char> = code.chars().collect();
     let mut hits = Vec::new();
@@ -218,12 +249,12 @@ fn find(source: &str) -> Vec<(usize, String, &'static str)> {
                 start > 0 && (chars[start - 1].is_alphanumeric() || chars[start - 1] == '_');
             let next = next_non_space(&chars, i);
             let is_macro = next.is_some_and(|j| chars[j] == '!' && chars.get(j + 1) != Some(&'='));
-            if let (false, true, Some((_, why))) = (
+            if let (false, true, Some((_, construct))) = (
                 preceded_by_ident,
                 is_macro,
                 MACROS.iter().find(|(m, _)| *m == word),
             ) {
-                hits.push((line, format!("{word}!"), *why));
+                hits.push((line, *construct));
             }
         } else if c == '#' {
             // `#[path = ..]`, `#![path = ..]`, or `path = ..` anywhere in an attribute
@@ -235,11 +266,7 @@ fn find(source: &str) -> Vec<(usize, String, &'static str)> {
             if chars.get(j) == Some(&'[') {
                 let inside: String = chars[j + 1..].iter().take_while(|c| **c != ']').collect();
                 if sets_path(&inside) {
-                    hits.push((
-                        line,
-                        "#[path]".to_string(),
-                        "compiles another file of the grading machine as a module",
-                    ));
+                    hits.push((line, Construct::PathAttribute));
                 }
             }
             i += 1;
@@ -374,7 +401,7 @@ mod tests {
     fn words(source: &str) -> Vec<(usize, String)> {
         find(source)
             .into_iter()
-            .map(|(line, what, _)| (line, what))
+            .map(|(line, construct)| (line, construct.code().to_string()))
             .collect()
     }
 
@@ -447,12 +474,7 @@ mod tests {
             "pub(crate) mod devices;\n",
         ] {
             let why = refused(&with_lib(lib), &given()).unwrap_or_else(|| panic!("passed: {lib}"));
-            assert!(
-                why.contains(
-                    "lib.rs must keep `pub mod devices;`: that module is the course's given code"
-                ),
-                "{lib}\n=> {why}"
-            );
+            assert_eq!(why.undeclared, given(), "{lib}\n=> {why:?}");
         }
     }
 
@@ -464,9 +486,13 @@ mod tests {
             &given,
         )
         .expect("refused");
-        assert!(why.contains("`pub mod mirrors;`"), "{why}");
-        assert!(!why.contains("`pub mod jobs;`"), "{why}");
-        assert!(why.contains("src/lib.rs:2: `env!`"), "{why}");
+        assert_eq!(why.undeclared, ["mirrors.rs"]);
+        let env = Found {
+            file: "src/lib.rs".into(),
+            line: 2,
+            construct: Construct::Env,
+        };
+        assert_eq!(why.found, [env]);
     }
 
     #[test]
@@ -484,8 +510,12 @@ mod tests {
             b"const S: &str = include_str!(\"x\");\n".to_vec(),
         );
         let why = refused(&sources, &given()).expect("refused");
-        assert!(why.contains("src/helpers.rs:1: `include_str!`"), "{why}");
-        assert!(!why.contains("devices.rs"), "{why}");
+        let helper = Found {
+            file: "src/helpers.rs".into(),
+            line: 1,
+            construct: Construct::IncludeStr,
+        };
+        assert_eq!(why.found, [helper], "not devices.rs");
     }
 
     #[test]

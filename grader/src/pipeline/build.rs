@@ -24,8 +24,28 @@ use crate::pipeline::stage::{self, Stage};
 pub struct Built {
     /// Per lesson, the batch test binary.
     pub binaries: BTreeMap<LessonSlug, PathBuf>,
-    /// Per pair, the compiler errors of a student whose code did not build.
-    pub failures: BTreeMap<Pair, String>,
+    /// Per pair, why a student's code did not build.
+    pub failures: BTreeMap<Pair, BuildFailure>,
+}
+
+/// Why a student's code of one lesson did not build: a value the report words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "failure", content = "errors")]
+pub enum BuildFailure {
+    /// The compiler's errors, in the student's terms (their own paths and lines).
+    Errors(String),
+    /// The lesson's tests did not build with this student's code alone, and the compiler
+    /// gave no message.
+    Silent,
+    /// The lesson's tests did not build for the class, and no submission caused it (each
+    /// student's built on their own): the grading machine's problem.
+    GraderProblem,
+}
+
+impl From<&str> for BuildFailure {
+    fn from(errors: &str) -> BuildFailure {
+        BuildFailure::Errors(errors.to_string())
+    }
 }
 
 /// Where build artifacts are kept between runs, so dependencies compile once.
@@ -137,12 +157,15 @@ pub fn build<'c>(
                 .filter(|key| outcome.errors_of(stage, exercise, key).is_some())
                 .cloned()
                 .collect();
-            let blamed: BTreeMap<StudentKey, String> = if failed.is_empty() {
+            let blamed: BTreeMap<StudentKey, BuildFailure> = if failed.is_empty() {
                 culprits(course, stage, exercise)?
             } else {
                 failed
                     .iter()
-                    .filter_map(|key| Some((key.clone(), outcome.errors_of(stage, exercise, key)?)))
+                    .filter_map(|key| {
+                        let errors = outcome.errors_of(stage, exercise, key)?;
+                        Some((key.clone(), BuildFailure::Errors(errors)))
+                    })
                     .collect()
             };
             for (key, message) in &blamed {
@@ -160,13 +183,6 @@ pub fn build<'c>(
     bail!("the build of {} did not settle", stage.dir.display())
 }
 
-/// What every student of an exercise's test crate is told when it does not build and no
-/// submission is the cause.
-const GRADER_PROBLEM: &str = "the grader could not build this exercise's tests for your \
-    class, and no submission caused it (each student's tests build on their own): a problem \
-    of the grading machine, not of your code. Your instructor can grade again (a smaller \
-    class, or a higher --compile-limit).";
-
 /// Who stops an exercise's test crate from building when no error names a line of its
 /// `batch.rs` (an error the tests only meet when they instantiate a student's generic code,
 /// a compiler limit): each student's tests are built in a crate of their own, in one cargo
@@ -177,7 +193,7 @@ fn culprits(
     course: &Course,
     stage: &Stage,
     exercise: &Exercise,
-) -> Result<BTreeMap<StudentKey, String>> {
+) -> Result<BTreeMap<StudentKey, BuildFailure>> {
     let solos = stage::write_solo_suites(stage, exercise)?;
     let packages: Vec<String> = solos.keys().cloned().collect();
     let outcome = cargo_build(course, stage, &packages, 1, &|_, _| {});
@@ -198,18 +214,16 @@ fn culprits(
             .map(|(_, text)| text)
             .chain(own.into_iter().flatten())
             .collect();
-        let message = if errors.is_empty() {
-            "the tests of this exercise could not be built with your code (no compiler \
-             message)"
-                .to_string()
+        let failure = if errors.is_empty() {
+            BuildFailure::Silent
         } else {
-            tidy(stage, exercise, key, &errors)
+            BuildFailure::Errors(tidy(stage, exercise, key, &errors))
         };
-        blamed.insert(key.clone(), message);
+        blamed.insert(key.clone(), failure);
     }
     if blamed.is_empty() {
         for key in keys {
-            blamed.insert(key, GRADER_PROBLEM.to_string());
+            blamed.insert(key, BuildFailure::GraderProblem);
         }
     }
     Ok(blamed)

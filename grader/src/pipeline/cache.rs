@@ -171,6 +171,7 @@ mod tests {
                 actual: Some(format!("[  1.000s] {name}")),
                 blocking: None,
                 message: None,
+                symptoms: Vec::new(),
                 wall_ms: Some(1.0),
                 flaky: false,
             };

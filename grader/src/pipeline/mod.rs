@@ -1,5 +1,7 @@
 //! The grading pipeline, top to bottom: stage -> build -> run -> verdict.
-//! (`discover` reads submissions before it; `report` writes results after it.)
+//! (`discover` reads submissions before it; `report` writes results after it.) The
+//! verdict also names what each failed run shows ([`symptom`]); the steps return values
+//! (reasons, refusals, build failures, symptoms) and `report` words them.
 
 pub mod build;
 pub mod cache;
@@ -9,6 +11,7 @@ pub mod pair;
 pub mod run;
 pub mod stage;
 pub mod submission;
+pub mod symptom;
 pub mod verdict;
 
 use std::fs;

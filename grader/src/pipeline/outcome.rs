@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::confine::scan::Refusal;
 use crate::course::Course;
-use crate::pipeline::build::Built;
+use crate::pipeline::build::{BuildFailure, Built};
 use crate::pipeline::pair::Pair;
 use crate::pipeline::run::{Observation, Observed};
 use crate::pipeline::stage::Stage;
@@ -19,10 +20,10 @@ const NEVER_RAN: &str = "the test did not run";
 /// What became of one (student, lesson) pair.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// Refused before building (see `scan`): why, in words.
-    Refused(String),
-    /// Did not compile: the compiler's errors, in the student's terms.
-    NotCompiled(String),
+    /// Refused before building: what the scan found (see `scan`).
+    Refused(Refusal),
+    /// Did not compile: why (the compiler's errors, in the student's terms).
+    NotCompiled(BuildFailure),
     /// Compiled and ran: test name -> what was observed (a test missing from the map did
     /// not run).
     Ran(BTreeMap<String, Observed>),
@@ -113,11 +114,15 @@ mod tests {
         ));
         built.failures.insert(pair.clone(), "E0308".into());
         assert!(
-            matches!(Outcome::of(&pair, &stage, &built, Some(&observation)), Outcome::NotCompiled(e) if e == "E0308")
+            matches!(Outcome::of(&pair, &stage, &built, Some(&observation)), Outcome::NotCompiled(e) if e == "E0308".into())
         );
-        stage.rejected.insert(pair.clone(), "unsafe".into());
+        let refusal = Refusal {
+            undeclared: vec!["devices.rs".into()],
+            found: Vec::new(),
+        };
+        stage.rejected.insert(pair.clone(), refusal.clone());
         assert!(
-            matches!(Outcome::of(&pair, &stage, &built, None), Outcome::Refused(w) if w == "unsafe")
+            matches!(Outcome::of(&pair, &stage, &built, None), Outcome::Refused(r) if r == refusal)
         );
         let other = Pair::new(&StudentKey::from("s002"), "01");
         assert!(matches!(

@@ -63,7 +63,7 @@ pub struct Stage {
     /// Per lesson and line of its `batch.rs`: the student that line belongs to.
     pub lines: BTreeMap<LessonSlug, BTreeMap<usize, StudentKey>>,
     /// Per pair: why the student's code was refused before building.
-    pub rejected: BTreeMap<Pair, String>,
+    pub rejected: BTreeMap<Pair, crate::confine::scan::Refusal>,
     /// Pairs built as a crate of their own; every other lesson of a student is a module of
     /// the student's crate.
     pub own: BTreeSet<Pair>,

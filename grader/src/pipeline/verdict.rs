@@ -9,12 +9,14 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
+use crate::confine::scan::Refusal;
 use crate::course::{Course, Exercise, TestSpec};
-use crate::pipeline::build::Built;
+use crate::pipeline::build::{BuildFailure, Built};
 use crate::pipeline::outcome::{self, Outcome};
 use crate::pipeline::run::{Observation, Observed};
 use crate::pipeline::stage::Stage;
 use crate::pipeline::submission::Submission;
+use crate::pipeline::symptom::{self, Facts, Symptom};
 use crate::snapshot;
 
 /// How one test went.
@@ -26,7 +28,9 @@ pub enum Status {
     /// The run differed from the expected one (wrong output, wrong times, a panic, a
     /// virtual-time hang).
     Failed,
-    /// The test ran past its real-time limit (a loop without `.await`, a blocking call).
+    /// The test ran past its real-time limit (a loop without `.await`, a blocking call, or
+    /// tasks waking themselves so the clock never advances: its symptom says which, when
+    /// the evidence tells).
     TimedOut,
     /// The test process died before the test recorded its result.
     Crashed,
@@ -76,14 +80,38 @@ pub struct TestVerdict {
     /// Where the executor was blocked, if it was.
     pub blocking: Option<String>,
     /// What is known of a run that did not finish (timeout, crash, budget) or did not
-    /// happen; `None` for code that was refused or did not compile (its status says it, and
-    /// `report` words it).
-    pub message: Option<String>,
+    /// happen; `None` for code that was refused or did not compile (its status says it).
+    /// `report` words it.
+    pub message: Option<Reason>,
+    /// What the run shows about the mistake behind it (see [`symptom::recognise`]), most
+    /// specific first; `report` words them and picks the hint.
+    #[serde(default)]
+    pub symptoms: Vec<Symptom>,
     /// Real time the run took, in milliseconds.
     pub wall_ms: Option<f64>,
     /// The test gave different results when run again (`--repeat`); the first counts.
     #[serde(default)]
     pub flaky: bool,
+}
+
+/// Why a test has no verdict from its own run, or what else is known of it: a value the
+/// report words (in the student's language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
+pub enum Reason {
+    /// The test never ran (no test binary was linked for it, or the grader's run failed).
+    DidNotRun,
+    /// The run came, but the course has no expected run (snapshot) for the test.
+    NoSnapshot,
+    /// The test was stopped after this many seconds of real time.
+    TimedOut {
+        /// The real-time limit, in seconds.
+        limit_s: f64,
+    },
+    /// The test's evidence was tampered with: why, in the run step's words.
+    Tampered(String),
+    /// What the run step said (a crash, the time budget), in its words (English).
+    Said(String),
 }
 
 /// One exercise of one submission.
@@ -102,10 +130,10 @@ pub struct ExerciseVerdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fate {
-    /// Refused before building: why, in words.
-    Refused(String),
-    /// Did not compile: the compiler's errors, trimmed.
-    NotCompiled(String),
+    /// Refused before building: what the scan found (`report` words it).
+    Refused(Refusal),
+    /// Did not compile: why (the compiler's errors, trimmed; `report` words the rest).
+    NotCompiled(BuildFailure),
     /// Compiled, and its tests ran.
     Ran,
     /// Compiled, but its tests never ran: why, in words.
@@ -118,10 +146,10 @@ impl Fate {
         matches!(self, Fate::Ran | Fate::NotRun(_))
     }
 
-    /// The compiler's errors, when the code did not compile.
-    pub fn compile_errors(&self) -> Option<&str> {
+    /// Why the code did not build, when it did not (`report::words::build_failure` says it).
+    pub fn build_failure(&self) -> Option<&BuildFailure> {
         match self {
-            Fate::NotCompiled(errors) => Some(errors),
+            Fate::NotCompiled(failure) => Some(failure),
             _ => None,
         }
     }
@@ -264,6 +292,7 @@ fn test_verdict(
         actual: None,
         blocking: None,
         message: None,
+        symptoms: Vec::new(),
         wall_ms: None,
         flaky: false,
         name,
@@ -271,16 +300,56 @@ fn test_verdict(
     match outcome {
         Outcome::Refused(_) => verdict.status = Status::Rejected,
         Outcome::NotCompiled(_) => verdict.status = Status::NotCompiled,
-        Outcome::NotRun(why) => verdict.message = Some(why.clone()),
+        Outcome::NotRun(_) => verdict.message = Some(Reason::DidNotRun),
         Outcome::Ran(tests) => match tests.get(&verdict.name) {
-            Some(observed) => observe(&mut verdict, observed, expected),
-            None => verdict.message = Some("the test did not run".to_string()),
+            Some(observed) => {
+                observe(&mut verdict, observed, expected);
+                verdict.symptoms = symptom::recognise(&facts(&verdict, observed, expected));
+            }
+            None => verdict.message = Some(Reason::DidNotRun),
         },
     }
     if verdict.status == Status::Passed {
         verdict.points = verdict.max_points;
     }
     verdict
+}
+
+/// What a symptom may be recognised from, of a test judged from `observed`.
+///
+/// Filled from what the evidence carries today: the rendered run, the blocking diagnosis
+/// (its seconds, read from the text) and the real-time limit. The hang class, the tasks
+/// left alive and the lines after the return are `None` until the evidence carries them
+/// (the `!!` lines of the rendered run are read meanwhile).
+fn facts<'a>(
+    verdict: &'a TestVerdict,
+    observed: &Observed,
+    expected: Option<&'a str>,
+) -> Facts<'a> {
+    Facts {
+        expected,
+        actual: verdict.actual.as_deref(),
+        passed: verdict.status == Status::Passed,
+        timed_out: matches!(observed, Observed::TimedOut(_)),
+        hang: None,
+        blocked_s: verdict.blocking.as_deref().and_then(blocked_seconds),
+        tasks_left: None,
+        lines_after_return: None,
+    }
+}
+
+/// The real time a blocking diagnosis counts in all, in seconds: `(the first of 5 such
+/// stretches, 5.0 s in all)`, else the one stretch's `blocked for 1.0 s`.
+pub fn blocked_seconds(diagnosis: &str) -> Option<f64> {
+    let number_before = |marker: &str| {
+        let head = &diagnosis[..diagnosis.find(marker)?];
+        head.rsplit([' ', '(']).next()?.parse::<f64>().ok()
+    };
+    let number_after = |marker: &str| {
+        let tail = &diagnosis[diagnosis.find(marker)? + marker.len()..];
+        tail.split(' ').next()?.parse::<f64>().ok()
+    };
+    number_before(" s in all").or_else(|| number_after("blocked for "))
 }
 
 /// Fills in a test's verdict from what its run observed.
@@ -294,8 +363,7 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
                 Status::Failed
             };
             if expected.is_none() {
-                verdict.message =
-                    Some("no expected run (snapshot) exists for this test".to_string());
+                verdict.message = Some(Reason::NoSnapshot);
             }
             verdict.actual = Some(actual);
             verdict.blocking = evidence.blocking.clone();
@@ -303,24 +371,21 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
         }
         Observed::TimedOut(limit) => {
             verdict.status = Status::TimedOut;
-            verdict.message = Some(format!(
-                "the test was still running after {} s of real time and was stopped; \
-                 on a paused clock waiting costs no real time, so look for a loop that \
-                 never reaches `.await` or a blocking call that never returns",
-                limit.as_secs_f64()
-            ));
+            verdict.message = Some(Reason::TimedOut {
+                limit_s: limit.as_secs_f64(),
+            });
         }
         Observed::Crashed(why) => {
             verdict.status = Status::Crashed;
-            verdict.message = Some(why.clone());
+            verdict.message = Some(Reason::Said(why.clone()));
         }
         Observed::Tampered(why) => {
             verdict.status = Status::Failed;
-            verdict.message = Some(format!("tampered: {why}"));
+            verdict.message = Some(Reason::Tampered(why.clone()));
         }
         Observed::OverBudget(why) => {
             verdict.status = Status::NotRun;
-            verdict.message = Some(why.clone());
+            verdict.message = Some(Reason::Said(why.clone()));
         }
     }
 }
@@ -388,12 +453,16 @@ mod tests {
 
     #[test]
     fn refused_and_uncompiled_code_scores_nothing_and_says_why_once() {
+        let refusal = Refusal {
+            undeclared: vec!["devices.rs".into()],
+            found: Vec::new(),
+        };
         let refused = of(
             &exercise(),
-            &Outcome::Refused("unsafe".into()),
+            &Outcome::Refused(refusal.clone()),
             &expectations(),
         );
-        assert_eq!(refused.fate, Fate::Refused("unsafe".into()));
+        assert_eq!(refused.fate, Fate::Refused(refusal));
         assert!(!refused.fate.compiled());
         assert_eq!(
             statuses(&refused),
@@ -404,7 +473,7 @@ mod tests {
             &Outcome::NotCompiled("E0308".into()),
             &expectations(),
         );
-        assert_eq!(broken.fate.compile_errors(), Some("E0308"));
+        assert_eq!(broken.fate.build_failure(), Some(&"E0308".into()));
         assert_eq!(
             statuses(&broken),
             [(Status::NotCompiled, 0, 2), (Status::NotCompiled, 0, 3)]
@@ -432,7 +501,43 @@ mod tests {
         assert_eq!(verdict.points(), 2);
         assert_eq!(verdict.tests[0].actual.as_deref(), Some("[ 0s] ok"));
         assert_eq!(verdict.tests[0].wall_ms, Some(1.5));
-        assert!(verdict.tests[1].message.as_deref().unwrap().contains("5 s"));
+        assert_eq!(
+            verdict.tests[1].message,
+            Some(Reason::TimedOut { limit_s: 5.0 })
+        );
+        assert_eq!(verdict.tests[1].symptoms, [Symptom::Hung]);
+        assert!(verdict.tests[0].symptoms.is_empty());
+    }
+
+    #[test]
+    fn a_failed_run_carries_its_symptoms() {
+        let mut blocked = evidence("[  0.000s] ok\n=> returned after 0.000s: ()");
+        if let Observed::Evidence(evidence) = &mut blocked {
+            evidence.blocking = Some("your code blocked for 1.0 s of real time".into());
+        }
+        let tests = BTreeMap::from([
+            ("a".to_string(), blocked),
+            (
+                "b".to_string(),
+                evidence("=> panicked after 0.000s: not yet implemented"),
+            ),
+        ]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+        assert_eq!(
+            verdict.tests[0].symptoms,
+            [Symptom::Blocked { seconds: Some(1.0) }]
+        );
+        assert_eq!(verdict.tests[1].symptoms, [Symptom::Unimplemented]);
+    }
+
+    #[test]
+    fn blocked_seconds_are_read_from_the_diagnosis() {
+        let one = "your code blocked for 1.2 s of real time between the start and the end. On";
+        assert_eq!(blocked_seconds(one), Some(1.2));
+        let many = "your code blocked for 1.0 s of real time between `a` and `b`, while the \
+                    virtual clock stood still (the first of 5 such stretches, 5.3 s in all). On";
+        assert_eq!(blocked_seconds(many), Some(5.3));
+        assert_eq!(blocked_seconds("something else"), None);
     }
 
     #[test]
@@ -447,17 +552,14 @@ mod tests {
             [(Status::Failed, 0, 2), (Status::Failed, 0, 3)]
         );
         assert_eq!(
-            verdict.tests[1].message.as_deref(),
-            Some("tampered: two results")
+            verdict.tests[1].message,
+            Some(Reason::Tampered("two results".into()))
         );
         let only_a = BTreeMap::from([("a".to_string(), Observed::OverBudget("budget".into()))]);
         let verdict = of(&exercise(), &Outcome::Ran(only_a), &expectations());
         assert_eq!(verdict.tests[0].status, Status::NotRun);
         assert_eq!(verdict.tests[1].status, Status::NoResult);
-        assert_eq!(
-            verdict.tests[1].message.as_deref(),
-            Some("the test did not run")
-        );
+        assert_eq!(verdict.tests[1].message, Some(Reason::DidNotRun));
     }
 
     #[test]
@@ -469,7 +571,7 @@ mod tests {
             statuses(&never),
             [(Status::NoResult, 0, 2), (Status::NoResult, 0, 3)]
         );
-        assert_eq!(never.tests[1].message.as_deref(), Some("why"));
+        assert_eq!(never.tests[1].message, Some(Reason::DidNotRun));
     }
 
     #[test]
@@ -477,12 +579,6 @@ mod tests {
         let tests = BTreeMap::from([("a".to_string(), evidence("[ 0s] ok"))]);
         let verdict = of(&exercise(), &Outcome::Ran(tests), &Expectations::default());
         assert_eq!(verdict.tests[0].status, Status::Failed);
-        assert!(
-            verdict.tests[0]
-                .message
-                .as_deref()
-                .unwrap()
-                .contains("snapshot")
-        );
+        assert_eq!(verdict.tests[0].message, Some(Reason::NoSnapshot));
     }
 }

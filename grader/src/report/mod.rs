@@ -4,16 +4,22 @@
 //! - `gradebook.csv` ([`gradebook`]),
 //! - `results.json`, and Gradescope's per-student format on request ([`results`]),
 //! - `junit.xml` ([`junit`]),
-//! - `feedback/<student>.md` ([`feedback`]),
+//! - `feedback/<student>.md` ([`feedback`]), in English or Russian ([`lang`]): its
+//!   sentences in [`words`], the symptoms' words and hints in [`symptom`],
 //! - `report.html`, the class at a glance ([`html`]).
+//!
+//! Every file is rendered from one [`source::Source`], which `results.json` keeps.
 
 pub mod feedback;
 pub mod gradebook;
 pub mod html;
 pub mod junit;
+pub mod lang;
 pub mod results;
 pub mod source;
+pub mod symptom;
 pub mod table;
+pub mod words;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -48,12 +54,20 @@ pub struct Report<'a> {
     pub shard: Option<source::Shard>,
     /// Every student id of the whole class (what a merge of shards must cover).
     pub class: &'a [String],
+    /// The language of the feedback (and of the test texts in JUnit and Gradescope).
+    pub lang: lang::Lang,
 }
 
 impl<'a> Report<'a> {
     /// The report of `source`: what every file is rendered from.
-    pub fn of(course: &'a Course, source: &'a source::Source, expected: &'a Expectations) -> Self {
+    pub fn of(
+        course: &'a Course,
+        source: &'a source::Source,
+        expected: &'a Expectations,
+        lang: lang::Lang,
+    ) -> Self {
         Report {
+            lang,
             course,
             slugs: source.slugs.clone(),
             graded: &source.graded,

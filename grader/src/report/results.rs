@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use super::Report;
 use super::feedback;
+use super::lang::Lang;
+use super::words;
 use crate::pipeline::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
 
 /// Version of the `results.json` schema. 2: `not_compiled` no longer covers compiled code
@@ -74,10 +76,10 @@ struct StudentExercise<'a> {
     max_points: u32,
     /// Why the code was refused before building (when `rejected`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    refusal: Option<&'a str>,
+    refusal: Option<String>,
     /// The compiler's errors, in the student's own paths (when it did not compile).
     #[serde(skip_serializing_if = "Option::is_none")]
-    compile_errors: Option<&'a str>,
+    compile_errors: Option<String>,
     tests: Vec<StudentTest<'a>>,
 }
 
@@ -206,10 +208,13 @@ fn handed_in<'a>(report: &Report<'_>, e: &'a ExerciseVerdict) -> StudentExercise
         points: e.points(),
         max_points: e.max_points(),
         refusal: match &e.fate {
-            Fate::Refused(why) => Some(why),
+            Fate::Refused(why) => Some(words::refusal(why, Lang::En)),
             _ => None,
         },
-        compile_errors: e.fate.compile_errors(),
+        compile_errors: match &e.fate {
+            Fate::NotCompiled(failure) => Some(words::build_failure(failure, Lang::En)),
+            _ => None,
+        },
         tests: e.tests.iter().map(|t| test(report, e, t)).collect(),
     }
 }
@@ -281,7 +286,7 @@ pub fn gradescope(report: &Report<'_>, graded: &Graded) -> Result<String> {
     Ok(serde_json::to_string_pretty(&Gradescope {
         score,
         max_score,
-        output: gradescope_output(graded),
+        output: gradescope_output(report, graded),
         output_format: MARKDOWN,
         test_output_format: MARKDOWN,
         test_name_format: "text",
@@ -312,11 +317,11 @@ fn gradescope_test(report: &Report<'_>, e: &ExerciseVerdict, t: &TestVerdict) ->
 
 /// The text for the whole submission: intake notes, then per lesson the points and, for a
 /// lesson that was refused or did not compile, why (once, not only under each test).
-fn gradescope_output(graded: &Graded) -> String {
+fn gradescope_output(report: &Report<'_>, graded: &Graded) -> String {
     let mut parts: Vec<String> = graded.notes.iter().map(|n| format!("> {n}")).collect();
     for e in &graded.exercises {
         let mut part = format!("**{}: {} / {}**", e.slug, e.points(), e.max_points());
-        if let Some(why) = feedback::fate_markdown(&e.fate) {
+        if let Some(why) = feedback::fate_markdown(&e.fate, report.lang) {
             part = format!("{part}\n\n{why}");
         }
         parts.push(part);

@@ -10,12 +10,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use grader::confine::scan::{Construct, Found, Refusal};
 use grader::course::{Course, Exercise, Manifest, Suite};
 use grader::fingerprint::Versions;
+use grader::pipeline::build::BuildFailure;
 use grader::pipeline::outcome::Outcome;
 use grader::pipeline::run::Observed;
 use grader::pipeline::verdict::{self, Expectations, Graded};
 use grader::report::Report;
+use grader::report::lang::Lang;
 use timeline_check::Evidence;
 
 /// A line only the hidden test's expected run holds: no report may ever show it.
@@ -81,6 +84,7 @@ impl Class {
             versions: &self.versions,
             shard: None,
             class: &self.ids,
+            lang: Lang::En,
         }
     }
 }
@@ -139,7 +143,10 @@ pub fn class() -> Class {
         student(
             IDS[2],
             vec![
-                of(tick, Outcome::NotCompiled(COMPILE_ERROR.to_string())),
+                of(
+                    tick,
+                    Outcome::NotCompiled(BuildFailure::Errors(COMPILE_ERROR.to_string())),
+                ),
                 of(
                     gather,
                     ran(&[
@@ -164,11 +171,14 @@ pub fn class() -> Class {
             IDS[5],
             vec![of(
                 tick,
-                Outcome::Refused(
-                    "src/lib.rs:1: `include_str!` reads a file at compile time; the grader \
-                     refuses it: write the text into your code"
-                        .to_string(),
-                ),
+                Outcome::Refused(Refusal {
+                    undeclared: Vec::new(),
+                    found: vec![Found {
+                        file: "src/lib.rs".into(),
+                        line: 1,
+                        construct: Construct::IncludeStr,
+                    }],
+                }),
             )],
         ),
     ];
