@@ -58,6 +58,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             gradescope,
             resume,
             repeat,
+            roster,
+            dry_run,
         } => {
             let request = crate::commands::grade::GradeRequest {
                 submissions: submissions.as_deref(),
@@ -67,9 +69,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 gradescope: *gradescope,
                 resume: *resume,
                 repeat: (*repeat).max(1),
+                roster: roster.as_deref(),
+                dry_run: *dry_run,
             };
-            crate::commands::grade::grade(&course, &request, &options)?;
-            Ok(ExitCode::SUCCESS)
+            let summary = crate::commands::grade::grade(&course, &request, &options)?;
+            Ok(if summary.not_gradable.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Bless { exercise } => {
             let selected = select(&course, exercise)?;

@@ -8,14 +8,15 @@ use std::fmt::Write as _;
 use similar::TextDiff;
 
 use super::Report;
+use super::row::Row;
 use crate::course::Exercise;
-use crate::pipeline::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
+use crate::pipeline::verdict::{ExerciseVerdict, Fate, Status, TestVerdict};
 
 /// Lines of a diff or an output shown at most.
 const MAX_LINES: usize = 80;
 
 /// The feedback file of one student.
-pub fn markdown(report: &Report<'_>, graded: &Graded) -> String {
+pub fn markdown(report: &Report<'_>, graded: &Row) -> String {
     let mut out = String::new();
     let (got, max) = report.total(graded);
     let _ = writeln!(
@@ -40,7 +41,7 @@ pub fn markdown(report: &Report<'_>, graded: &Graded) -> String {
         let _ = writeln!(out, "\n> {note}");
     }
     for exercise in exercises(report) {
-        if let Some(verdict) = graded.exercises.iter().find(|e| e.slug == exercise.slug) {
+        if let Some(verdict) = graded.exercises().iter().find(|e| e.slug == exercise.slug) {
             exercise_section(&mut out, report, exercise, verdict);
         }
     }

@@ -1,52 +1,52 @@
-//! `gradebook.csv`: one row per student, one column per exercise, and the total.
+//! `gradebook.csv`: one row per student (every entry of the submissions folder, and with
+//! a roster every student on it), one column per exercise, the total, and the row's status.
+
+use anyhow::Result;
 
 use super::Report;
+use super::row::Row;
 
-/// The CSV text (RFC 4180: comma-separated, fields with commas or quotes quoted).
-/// An exercise not handed in is an empty cell.
-pub fn csv(report: &Report<'_>) -> String {
+/// The CSV text (RFC 4180, written by the `csv` crate). An exercise not handed in (or not
+/// graded) is an empty cell; `status` is `graded`, `not gradable: <why and what to do>` or
+/// `nothing handed in`. With a roster, `name` and `lms_id` follow `student`.
+pub fn csv(report: &Report<'_>) -> Result<String> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     let mut header = vec!["student".to_string()];
+    if report.roster {
+        header.extend(["name".to_string(), "lms_id".to_string()]);
+    }
     header.extend(report.slugs.iter().cloned());
-    header.extend(["total".to_string(), "max".to_string()]);
-    let mut lines = vec![row(&header)];
-    for graded in report.graded {
-        let mut fields = vec![graded.id.clone()];
-        fields.extend(report.slugs.iter().map(|slug| {
-            report
-                .points(graded, slug)
-                .map_or_else(String::new, |(got, _)| got.to_string())
-        }));
-        let (got, max) = report.total(graded);
-        fields.extend([got.to_string(), max.to_string()]);
-        lines.push(row(&fields));
+    header.extend(["total", "max", "status"].map(String::from));
+    writer.write_record(&header)?;
+    for row in report.rows {
+        writer.write_record(fields(report, row))?;
     }
-    lines.join("\n") + "\n"
+    Ok(String::from_utf8(writer.into_inner()?)?)
 }
 
-fn row(fields: &[String]) -> String {
+/// One student's fields, in the header's order.
+fn fields(report: &Report<'_>, row: &Row) -> Vec<String> {
+    let mut fields = vec![row.id.to_string()];
+    if report.roster {
+        fields.push(row.name.clone().unwrap_or_default());
+        fields.push(row.lms_id.clone().unwrap_or_default());
+    }
+    fields.extend(report.slugs.iter().map(|slug| {
+        report
+            .points(row, slug)
+            .map_or_else(String::new, |(got, _)| got.to_string())
+    }));
+    let (got, max) = report.total(row);
+    fields.extend([got.to_string(), max.to_string(), status(row)]);
     fields
-        .iter()
-        .map(|f| quote(f))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
-fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quote;
-
-    #[test]
-    fn quotes_only_what_needs_quoting() {
-        assert_eq!(quote("alice"), "alice");
-        assert_eq!(quote("Lee, Ann"), "\"Lee, Ann\"");
-        assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+/// The status cell.
+fn status(row: &Row) -> String {
+    match (row.is_graded(), row.reason()) {
+        (false, Some(reason)) if row.entry.is_some() => format!("{}: {reason}", row.status()),
+        _ => row.status().to_string(),
     }
 }

@@ -5,11 +5,16 @@
 //! - `results.json`, and Gradescope's per-student format on request ([`results`]),
 //! - `junit.xml` ([`junit`]),
 //! - `feedback/<student>.md` ([`feedback`]).
+//!
+//! Each has one [`row::Row`] per entry of the submissions folder (graded or saying why
+//! not) and per roster student who handed in nothing.
 
 pub mod feedback;
 pub mod gradebook;
 pub mod junit;
+pub mod listing;
 pub mod results;
+pub mod row;
 pub mod table;
 
 use std::fs;
@@ -19,7 +24,8 @@ use anyhow::{Context, Result};
 use sha2::Digest as _;
 
 use crate::course::Course;
-use crate::pipeline::verdict::{Expectations, Graded};
+use crate::pipeline::verdict::Expectations;
+use row::Row;
 
 /// What a grading run produced, plus what it could not take in.
 #[derive(Debug)]
@@ -28,10 +34,14 @@ pub struct Report<'a> {
     pub course: &'a Course,
     /// The exercises graded, in course order (all of them unless filtered).
     pub slugs: Vec<String>,
-    /// One per student, sorted by id.
-    pub graded: &'a [Graded],
-    /// Entries of the submissions folder that were not graded, with the reason.
+    /// One per entry of the submissions folder and per roster student who handed in
+    /// nothing, sorted by id.
+    pub rows: &'a [Row],
+    /// Entries of the submissions folder that are no student's (the grader's own output,
+    /// hidden files), with the reason.
     pub skipped: &'a [String],
+    /// Whether a roster was given (the gradebook then has name and LMS id columns).
+    pub roster: bool,
     /// The expected runs, for the diffs of visible tests.
     pub expected: &'a Expectations,
     /// The protections test processes ran under, in words.
@@ -45,26 +55,26 @@ pub fn write_all(report: &Report<'_>, out: &Path, gradescope: bool) -> Result<Ve
     fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
     let mut written = vec![
-        write(out, "gradebook.csv", &gradebook::csv(report))?,
+        write(out, "gradebook.csv", &gradebook::csv(report)?)?,
         write(out, "results.json", &results::json(report)?)?,
         write(out, "junit.xml", &junit::xml(report)?)?,
     ];
     let feedback_dir = out.join("feedback");
-    for graded in report.graded {
-        let name = format!("{}.md", file_name(&graded.id));
+    for row in report.rows {
+        let name = format!("{}.md", file_name(&row.id));
         written.push(write(
             &feedback_dir,
             &name,
-            &feedback::markdown(report, graded),
+            &feedback::markdown(report, row),
         )?);
     }
     if gradescope {
-        for graded in report.graded {
-            let dir = out.join("gradescope").join(file_name(&graded.id));
+        for row in report.rows {
+            let dir = out.join("gradescope").join(file_name(&row.id));
             written.push(write(
                 &dir,
                 "results.json",
-                &results::gradescope(report, graded)?,
+                &results::gradescope(report, row)?,
             )?);
         }
     }
@@ -128,10 +138,9 @@ fn is_reserved(id: &str) -> bool {
 }
 
 impl Report<'_> {
-    /// Points of a student in one exercise: `None` when not submitted.
-    pub fn points(&self, graded: &Graded, slug: &str) -> Option<(u32, u32)> {
-        graded
-            .exercises
+    /// Points of a student in one exercise: `None` when not handed in (or not graded).
+    pub fn points(&self, row: &Row, slug: &str) -> Option<(u32, u32)> {
+        row.exercises()
             .iter()
             .find(|e| e.slug == slug)
             .map(|e| (e.points(), e.max_points()))
@@ -147,9 +156,9 @@ impl Report<'_> {
     }
 
     /// A student's total and the course maximum over the graded exercises.
-    pub fn total(&self, graded: &Graded) -> (u32, u32) {
+    pub fn total(&self, row: &Row) -> (u32, u32) {
         self.slugs.iter().fold((0, 0), |(got, max), slug| {
-            let points = self.points(graded, slug).map_or(0, |(p, _)| p);
+            let points = self.points(row, slug).map_or(0, |(p, _)| p);
             (got + points, max + self.max_points(slug))
         })
     }

@@ -7,7 +7,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::Report;
-use crate::pipeline::verdict::{Fate, Graded, Status, TestVerdict};
+use super::row::{HandInOutcome, Row};
+use crate::pipeline::verdict::{Fate, Status, TestVerdict};
 
 /// Version of the `results.json` schema.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -48,6 +49,16 @@ struct TestInfo<'a> {
 #[derive(Serialize)]
 struct Student<'a> {
     id: &'a str,
+    /// From the roster.
+    name: Option<&'a str>,
+    /// From the roster.
+    lms_id: Option<&'a str>,
+    /// The entry of the submissions folder (absent: nothing handed in).
+    entry: Option<&'a str>,
+    /// `graded`, `not_gradable` or `nothing_handed_in`.
+    status: &'static str,
+    /// Why it was not graded and what to do (absent when graded).
+    reason: Option<&'a str>,
     points: u32,
     max_points: u32,
     notes: &'a [String],
@@ -100,7 +111,7 @@ pub fn json(report: &Report<'_>) -> Result<String> {
                 .collect(),
         })
         .collect();
-    let students = report.graded.iter().map(|g| student(report, g)).collect();
+    let students = report.rows.iter().map(|g| student(report, g)).collect();
     let results = Results {
         schema: "tokio-course-grader/results",
         version: SCHEMA_VERSION,
@@ -130,13 +141,13 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
-fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
+fn student<'a>(report: &'a Report<'_>, graded: &'a Row) -> Student<'a> {
     let (points, max_points) = report.total(graded);
     let exercises = report
         .slugs
         .iter()
         .map(
-            |slug| match graded.exercises.iter().find(|e| &e.slug == slug) {
+            |slug| match graded.exercises().iter().find(|e| &e.slug == slug) {
                 Some(e) => StudentExercise {
                     slug,
                     submitted: true,
@@ -160,6 +171,15 @@ fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
         .collect();
     Student {
         id: &graded.id,
+        name: graded.name.as_deref(),
+        lms_id: graded.lms_id.as_deref(),
+        entry: graded.entry.as_deref(),
+        status: match graded.outcome {
+            HandInOutcome::Graded(_) => "graded",
+            HandInOutcome::NotGradable(_) => "not_gradable",
+            HandInOutcome::NothingHandedIn => "nothing_handed_in",
+        },
+        reason: graded.reason(),
         points,
         max_points,
         notes: &graded.notes,
@@ -219,10 +239,10 @@ struct GradescopeTest {
 
 /// One student's results in Gradescope's autograder format. Hidden tests are visible
 /// only after grades are published.
-pub fn gradescope(report: &Report<'_>, graded: &Graded) -> Result<String> {
+pub fn gradescope(report: &Report<'_>, graded: &Row) -> Result<String> {
     let (score, max_score) = report.total(graded);
     let tests = graded
-        .exercises
+        .exercises()
         .iter()
         .flat_map(|e| e.tests.iter().map(move |t| (e, t)))
         .map(|(e, t)| GradescopeTest {
