@@ -82,9 +82,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_name = "N")]
         repeat: usize,
     },
-    /// Grade a class: build and test every submission, write the gradebook, results and
-    /// feedback, one row per entry of the submissions folder (graded or saying why not).
-    /// Exits 0 when every entry was graded, whatever the scores (see the exit codes below).
+    /// Grade a class: build and test every submission; write the gradebook, results and
+    /// feedback, one row per entry of the submissions folder. Exits 0 when every entry was
+    /// graded (whatever the scores), 1 when some could not be, 2 when the grader failed.
     #[command(after_long_help = GRADE_EXIT_CODES)]
     Grade {
         /// A folder with one entry per student (the entry's name is the student id): a

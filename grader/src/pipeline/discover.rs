@@ -153,7 +153,7 @@ fn list_entries(
             || (out_is_here && OWN_FILES.contains(&name.as_str()));
         if is_own {
             notes.push(format!(
-                "{name}: the grader's own output or roster, not a student's hand-in: not graded"
+                "{name}: the grader's own (its --out or --roster), not a student's hand-in"
             ));
         } else if name.starts_with('.') {
             hidden.push(name);
@@ -164,7 +164,7 @@ fn list_entries(
     if !hidden.is_empty() {
         hidden.sort();
         notes.push(format!(
-            "{}: hidden, not a student's hand-in: not graded (an id never starts with `.`)",
+            "{}: hidden (a name starting with `.`), not a hand-in",
             hidden.join(", ")
         ));
     }
@@ -228,7 +228,7 @@ fn read_entry(
         )));
     };
     let mut intake = Intake::new(course);
-    read_shape(path, name, shape, &mut intake).map_err(|e| refuse(format!("{e:#}")))?;
+    read_shape(path, name, shape, &mut intake).map_err(refuse)?;
     let (files, mut notes) = intake.finish();
     let course_file = |slug: &str, rest: &Path| {
         let exercise = course.exercises.iter().find(|e| e.slug == slug)?;
@@ -254,24 +254,32 @@ fn read_entry(
     Ok(submission)
 }
 
-/// Reads an entry of a known shape into `intake`; the error says what is wrong with it.
-fn read_shape(path: &Path, name: &str, shape: Shape, intake: &mut Intake<'_>) -> Result<()> {
-    match shape {
-        Shape::Folder => walk_folder(path, intake)
-            .with_context(|| format!("cannot read the folder `{name}`; check its permissions")),
-        Shape::Zip => read_zip(path, intake).with_context(|| {
-            format!(
-                "`{name}` is not a readable zip archive; ask the student for a new copy \
-                 (`unzip -t` shows the damage)"
-            )
-        }),
-        Shape::TarGz | Shape::Tar => read_tar(path, name, shape, intake).with_context(|| {
-            format!(
-                "`{name}` is not a readable tar archive; ask the student for a new copy \
-                 (`tar -tf` shows the damage)"
-            )
-        }),
-    }
+/// Reads an entry of a known shape into `intake`; the error says what is wrong with it
+/// and what to do.
+fn read_shape(
+    path: &Path,
+    name: &str,
+    shape: Shape,
+    intake: &mut Intake<'_>,
+) -> Result<(), String> {
+    let (read, what, check) = match shape {
+        Shape::Folder => (
+            walk_folder(path, intake),
+            "a readable folder",
+            "check its permissions",
+        ),
+        Shape::Zip => (
+            read_zip(path, intake),
+            "a readable zip archive",
+            "ask the student for a new copy (`unzip -t` shows the damage)",
+        ),
+        Shape::TarGz | Shape::Tar => (
+            read_tar(path, name, shape, intake),
+            "a readable tar archive",
+            "ask the student for a new copy (`tar -tf` shows the damage)",
+        ),
+    };
+    read.map_err(|error| format!("`{name}` is not {what} ({error:#}); {check}"))
 }
 
 /// What was kept of one file of a submission: only what grading could use.

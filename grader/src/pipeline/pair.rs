@@ -116,9 +116,10 @@ macro_rules! string_like {
             }
         }
 
+        /// Honours width and alignment (`{:8}`), as `str` does: tables pad ids.
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.pad(&self.0)
             }
         }
 
@@ -150,6 +151,14 @@ impl fmt::Display for Pair {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn ids_keep_their_unicode_and_pad_like_text() {
+        let id = StudentId::from("Олег");
+        assert_eq!(format!("[{id:6}]"), "[Олег  ]");
+        assert_eq!(format!("[{id:>6}]"), "[  Олег]");
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"Олег\"");
+    }
 
     #[test]
     fn keys_are_numbered_from_one_and_padded() {
