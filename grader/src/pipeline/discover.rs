@@ -768,6 +768,89 @@ mod tests {
         assert_eq!(names, ["alice", "grades", "roster.csv"]);
     }
 
+    fn course() -> Course {
+        Course::load(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn entries_that_cannot_be_graded_are_rows_saying_why_and_what_to_do() {
+        let course = course();
+        let folder = tempfile::tempdir().unwrap();
+        let class = folder.path();
+        let lib = format!("exercises/{}/src/lib.rs", course.exercises[0].slug);
+        fs::create_dir_all(class.join("alice").join(&lib).parent().unwrap()).unwrap();
+        fs::write(class.join("alice").join(&lib), b"pub fn f() {}").unwrap();
+        fs::create_dir_all(class.join("empty/docs")).unwrap();
+        fs::write(class.join("empty/docs/README.md"), b"hi").unwrap();
+        fs::write(class.join("notes.txt"), b"").unwrap();
+        fs::write(
+            class.join("broken.TGZ"),
+            b"not gzip, not tar either, just some bytes",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(class.join("alice"), class.join("linked.zip")).unwrap();
+        let read = discover(&course, class).unwrap();
+        let ids: Vec<&str> = read.submissions.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["alice"]);
+        let refused: Vec<(&str, &str)> = read
+            .not_gradable
+            .iter()
+            .map(|n| (n.id.as_str(), n.reason.as_str()))
+            .collect();
+        let expected = [
+            ("broken", "`broken.TGZ` is not a readable tar archive ("),
+            (
+                "empty",
+                "no lesson found in `empty`: expected `exercises/<lesson>/src/lib.rs`",
+            ),
+            (
+                "linked",
+                "`linked.zip` is a symbolic link, and the grader never follows links;",
+            ),
+            (
+                "notes.txt",
+                "`notes.txt` is not a hand-in: expected a folder, .zip, .tar.gz",
+            ),
+        ];
+        assert_eq!(refused.len(), expected.len(), "{refused:?}");
+        for ((id, reason), (want_id, want)) in refused.iter().zip(expected) {
+            assert_eq!(*id, want_id);
+            assert!(reason.starts_with(want), "{reason}");
+        }
+        assert!(
+            refused[0].1.contains("); ask the student for a new copy"),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn a_tar_is_read_compressed_or_not_whatever_its_extension_says() {
+        let course = course();
+        let folder = tempfile::tempdir().unwrap();
+        let slug = &course.exercises[0].slug;
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(3);
+        header.set_mode(0o644);
+        builder
+            .append_data(
+                &mut header,
+                format!("exercises/{slug}/src/lib.rs"),
+                &b"//x"[..],
+            )
+            .unwrap();
+        let plain = builder.into_inner().unwrap();
+        fs::write(folder.path().join("bob.tar.gz"), &plain).unwrap();
+        let read = discover(&course, folder.path()).unwrap();
+        let bob = &read.submissions[0];
+        assert_eq!((bob.id.as_str(), bob.shape), ("bob", Shape::TarGz));
+        assert!(bob.exercises.contains_key(slug.as_str()), "{bob:?}");
+        assert_eq!(
+            bob.notes,
+            ["Read `bob.tar.gz` as a .tar (it is not compressed)"]
+        );
+    }
+
     #[test]
     fn an_entry_stands_for_the_student_its_name_says() {
         assert_eq!(entry_id("alice", true), "alice");
