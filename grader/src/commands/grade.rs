@@ -80,27 +80,32 @@ pub fn grade(
         .map(|n| n.id.clone())
         .collect();
     if request.dry_run {
-        print!(
-            "{}",
-            report::listing::render(&intake.class, intake.roster.as_ref())
-        );
-        let absent = intake.roster.as_ref().map_or(0, |r| {
-            r.students
-                .iter()
-                .filter(|e| !has_entry(&intake.class, &e.id))
-                .count()
-        });
-        let rows = intake.class.submissions.len() + not_gradable.len() + absent;
-        eprintln!(
-            "Dry run: {} to grade, {} not gradable, {absent} with nothing handed in; nothing \
-             was built or written",
-            intake.class.submissions.len(),
-            not_gradable.len()
-        );
-        return Ok(GradeSummary { rows, not_gradable });
+        return Ok(dry_run(&intake, not_gradable));
     }
     let rows = grade_class(course, request, options, intake)?;
     Ok(GradeSummary { rows, not_gradable })
+}
+
+/// Prints what would be graded, and every intake note; builds nothing.
+fn dry_run(intake: &Intake, not_gradable: Vec<StudentId>) -> GradeSummary {
+    let Intake { class, roster } = intake;
+    print!("{}", report::listing::render(class, roster.as_ref()));
+    let absent = roster.as_ref().map_or(0, |r| {
+        r.students
+            .iter()
+            .filter(|e| !has_entry(class, &e.id))
+            .count()
+    });
+    eprintln!(
+        "Dry run: {} to grade, {} not gradable, {absent} with nothing handed in; nothing \
+         was built, run or reported",
+        class.submissions.len(),
+        not_gradable.len()
+    );
+    GradeSummary {
+        rows: class.submissions.len() + not_gradable.len() + absent,
+        not_gradable,
+    }
 }
 
 /// Reads the class (and the roster), keeping only the requested students and lessons.
