@@ -69,10 +69,8 @@ pub fn grade(
     request: &GradeRequest<'_>,
     options: &RunOptions,
 ) -> Result<GradeSummary> {
+    // Entries that are no student's are named at the end of the table (or the listing).
     let intake = intake(course, request)?;
-    for note in &intake.class.notes {
-        eprintln!("note: skipped {note}");
-    }
     let not_gradable: Vec<StudentId> = intake
         .class
         .not_gradable
