@@ -238,12 +238,7 @@ fn read_entry(
     notes.extend(layout_notes);
     let slugs: BTreeSet<&str> = lessons.iter().map(|l| l.slug.as_str()).collect();
     if layout::prefixes(&slugs, &files).is_empty() {
-        let mut refused = refuse(format!(
-            "no lesson found in `{name}`: expected `exercises/<lesson>/src/lib.rs` (for \
-             example `exercises/{}/src/lib.rs`), in a folder, a .zip or a .tar.gz named after \
-             the student",
-            lessons.first().map_or("01-...", |l| l.slug.as_str())
-        ));
+        let mut refused = refuse(no_lesson(name, lessons));
         refused.notes = notes;
         return Err(refused);
     }
@@ -252,6 +247,15 @@ fn read_entry(
     submission.shape = shape;
     submission.notes.splice(0..0, notes);
     Ok(submission)
+}
+
+/// Why an entry in which no lesson was found cannot be graded, and what to do.
+fn no_lesson(name: &str, lessons: &[Lesson]) -> String {
+    format!(
+        "no lesson found in `{name}`: expected `exercises/<lesson>/src/lib.rs` (for example \
+         `exercises/{}/src/lib.rs`), in a folder, a .zip or a .tar.gz named after the student",
+        lessons.first().map_or("01-...", |l| l.slug.as_str())
+    )
 }
 
 /// Reads an entry of a known shape into `intake`; the error says what is wrong with it

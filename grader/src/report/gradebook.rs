@@ -50,3 +50,90 @@ fn status(row: &Row) -> String {
         _ => row.status().to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::course::Course;
+    use crate::pipeline::roster::Roster;
+    use crate::pipeline::submission::{NotGradable, Submission};
+    use crate::pipeline::verdict::{Expectations, Graded};
+    use crate::report::{Report, row};
+
+    #[test]
+    fn every_row_is_a_csv_record_that_reads_back() {
+        let course = Course::load(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()).unwrap();
+        let roster = Roster::parse(
+            "Nina Petrova,\"Petrova, Nina\",\"10\"\"03\"\nОлег,Олег,\nabsent,\"Ab, Sent\",7\n",
+        )
+        .unwrap();
+        let graded = Graded {
+            id: "Nina Petrova".into(),
+            exercises: Vec::new(),
+            notes: Vec::new(),
+        };
+        let submission = Submission {
+            id: "Nina Petrova".into(),
+            entry: "Nina Petrova.tgz".into(),
+            ..Submission::default()
+        };
+        let refused = NotGradable {
+            id: "Олег".into(),
+            entry: "Олег.zip".into(),
+            reason: "`Олег.zip` is broken, \"badly\"; hand it in again".into(),
+            notes: Vec::new(),
+        };
+        let (rows, _) = row::rows(vec![graded], &[submission], vec![refused], Some(&roster));
+        let report = Report {
+            course: &course,
+            slugs: vec![course.exercises[0].slug.clone()],
+            rows: &rows,
+            skipped: &[],
+            roster: true,
+            expected: &Expectations::default(),
+            protections: Vec::new(),
+            compiler_protections: None,
+        };
+        let text = super::csv(&report).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let records: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        let max = course.exercises[0].max_points().to_string();
+        assert_eq!(
+            records,
+            [
+                [
+                    "Nina Petrova",
+                    "Petrova, Nina",
+                    "10\"03",
+                    "",
+                    "0",
+                    &max,
+                    "graded"
+                ],
+                [
+                    "absent",
+                    "Ab, Sent",
+                    "7",
+                    "",
+                    "0",
+                    &max,
+                    "nothing handed in"
+                ],
+                [
+                    "Олег",
+                    "Олег",
+                    "",
+                    "",
+                    "0",
+                    &max,
+                    "not gradable: `Олег.zip` is broken, \"badly\"; hand it in again"
+                ],
+            ],
+            "{text}"
+        );
+    }
+}
