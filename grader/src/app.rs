@@ -60,6 +60,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             repeat,
             shard,
             lang,
+            roster,
+            dry_run,
         } => {
             let request = crate::commands::grade::GradeRequest {
                 submissions: submissions.as_deref(),
@@ -71,9 +73,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 repeat: (*repeat).max(1),
                 shard: *shard,
                 lang: *lang,
+                roster: roster.as_deref(),
+                dry_run: *dry_run,
             };
-            crate::commands::grade::grade(&course, &request, &options)?;
-            Ok(ExitCode::SUCCESS)
+            let summary = crate::commands::grade::grade(&course, &request, &options)?;
+            Ok(if summary.not_gradable.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Merge {
             shards,
@@ -87,10 +95,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             eprintln!(
                 "Merged {} shard(s): {} student(s), written to {}",
                 shards.len(),
-                merged.graded.len(),
+                merged.rows.len(),
                 out.display()
             );
-            Ok(ExitCode::SUCCESS)
+            // As for `grade`: 1 when some entry of the class could not be graded.
+            Ok(if merged.rows.iter().all(|r| r.entry.is_none() || r.is_graded()) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Bless { exercise } => {
             let selected = select(&course, exercise)?;

@@ -59,6 +59,17 @@ fn seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The exit codes of `grade`, shown by `grade --help`.
+pub const GRADE_EXIT_CODES: &str = "\
+Exit codes:
+  0  every entry of the submissions folder was graded (whatever the scores; roster students
+     who handed in nothing are rows too, and do not change the code)
+  1  some entry could not be graded (a corrupt archive, a link, no lesson found...): it is
+     a row of every report and has a feedback file saying why and what to do
+  2  the grader itself could not do its job (a missing folder, an unusable roster, two
+     entries for one student, a broken course or toolchain): it says why, reports may be
+     missing";
+
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -72,12 +83,14 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_name = "N")]
         repeat: usize,
     },
-    /// Grade a class: build and test every submission, write the gradebook, results and
-    /// feedback. Exits 0 whenever grading completed, whatever the scores.
+    /// Grade a class: build and test every submission; write the gradebook, results and
+    /// feedback, one row per entry of the submissions folder. Exits 0 when every entry was
+    /// graded (whatever the scores), 1 when some could not be, 2 when the grader failed.
+    #[command(after_long_help = GRADE_EXIT_CODES)]
     Grade {
         /// A folder with one entry per student (the entry's name is the student id): a
-        /// folder (a copy of the student's workspace, or just its exercises/), a .zip or a
-        /// .tar.gz. Without it, the bundled demo class is graded.
+        /// folder (a copy of the student's workspace, or just its exercises/), a .zip, a
+        /// .tar.gz/.tgz or a .tar (any case). Without it, the bundled demo class is graded.
         #[arg(value_name = "SUBMISSIONS")]
         submissions: Option<PathBuf>,
         /// Only these exercises (number, slug or package name); repeatable.
@@ -107,10 +120,21 @@ pub enum Command {
         /// parts); put the parts together with `grader merge`.
         #[arg(long, value_name = "K/N")]
         shard: Option<Shard>,
+        /// The class roster, a CSV file of `id,name` or `id,name,lms_id` lines (a header line
+        /// is fine): students who handed in nothing get a row too, entries not on it are
+        /// named in a warning, and names and LMS ids go into gradebook.csv and
+        /// results.json.
+        #[arg(long, value_name = "FILE")]
+        roster: Option<PathBuf>,
+        /// List what would be graded (per student the entry, its shape and the lessons
+        /// found) and every intake note, then stop: nothing is built, run or written.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Put the shards of one class (`grade --shard K/N`, each into its own --out) back
     /// together: the same reports as one run over the class. Refuses shards of different
-    /// courses, graders or classes, and a class not covered exactly once.
+    /// courses, graders or classes, and a class not covered exactly once. Exits as `grade`
+    /// would have: 1 when some entry could not be graded.
     Merge {
         /// The --out folders of the shards.
         #[arg(value_name = "SHARD_OUT", required = true)]

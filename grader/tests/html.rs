@@ -96,13 +96,13 @@ fn chromium_shows_every_student_every_pass_rate_and_working_links() {
 }
 
 /// Per test of the fixture's course: (lesson, test, students who passed it, who handed in).
-fn rates(graded: &[grader::pipeline::verdict::Graded]) -> Vec<(String, String, usize, usize)> {
+fn rates(graded: &[grader::report::row::Row]) -> Vec<(String, String, usize, usize)> {
     let mut rates = Vec::new();
     let lessons = ["01-tick", "02-gather"];
     for slug in lessons {
         let verdicts: Vec<_> = graded
             .iter()
-            .filter_map(|g| g.exercises.iter().find(|e| e.slug == slug))
+            .filter_map(|g| g.exercises().iter().find(|e| e.slug == slug))
             .collect();
         for test in &verdicts[0].tests {
             let passed = verdicts

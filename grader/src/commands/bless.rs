@@ -20,7 +20,7 @@ pub fn bless(course: &Course, selected: &[&Exercise], options: &RunOptions) -> R
         let source =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let mut submission = Submission {
-            id: exercise.slug.clone(),
+            id: exercise.slug.as_str().into(),
             ..Submission::default()
         };
         submission

@@ -12,15 +12,16 @@ use crate::course::Exercise;
 use crate::fingerprint::Fingerprint;
 use crate::pipeline::build;
 use crate::pipeline::cache::Cache;
-use crate::pipeline::discover;
-use crate::pipeline::pair::HandIn;
+use crate::pipeline::discover::{self, Class};
+use crate::pipeline::pair::{HandIn, StudentId};
+use crate::pipeline::roster::Roster;
 use crate::pipeline::run::RunOptions;
 use crate::pipeline::submission::Submission;
 use crate::pipeline::verdict::Expectations;
 use crate::pipeline::verdict::{ExerciseVerdict, Graded};
 use crate::pipeline::{self, Progress};
 use crate::report::source::{self, Shard, Source};
-use crate::report::{self, Report};
+use crate::report::{self, Report, row};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -41,6 +42,10 @@ pub struct GradeRequest<'a> {
     pub resume: bool,
     /// Run every test this many times and mark differing results as flaky.
     pub repeat: usize,
+    /// The class roster (CSV: id, name, optional LMS id).
+    pub roster: Option<&'a Path>,
+    /// Only list what would be graded: build, run and write nothing.
+    pub dry_run: bool,
     /// Grade only this part of the class (`--shard K/N`).
     pub shard: Option<Shard>,
     /// The language of the feedback.
@@ -55,9 +60,70 @@ impl GradeRequest<'_> {
     }
 }
 
+/// What a grading run (or a dry run) came to: whether every entry was graded.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct GradeSummary {
+    /// Rows in the reports (entries, and roster students who handed in nothing).
+    pub rows: usize,
+    /// Entries of the submissions folder that could not be graded.
+    pub not_gradable: Vec<StudentId>,
+}
+
+/// The class as read, filtered to the request.
+struct Intake {
+    class: Class,
+    roster: Option<Roster>,
+    /// Every id with an entry in the submissions folder, shards and filters aside.
+    everyone: Vec<String>,
+}
+
 /// Grades a class and writes every report. Prints the table to stdout and progress and a
-/// summary to stderr.
-pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) -> Result<()> {
+/// summary to stderr. With `dry_run`, prints what would be graded instead, and builds
+/// nothing.
+pub fn grade(
+    course: &Course,
+    request: &GradeRequest<'_>,
+    options: &RunOptions,
+) -> Result<GradeSummary> {
+    // Entries that are no student's are named at the end of the table (or the listing).
+    let intake = intake(course, request)?;
+    let not_gradable: Vec<StudentId> = intake
+        .class
+        .not_gradable
+        .iter()
+        .map(|n| n.id.clone())
+        .collect();
+    if request.dry_run {
+        return Ok(dry_run(&intake, not_gradable));
+    }
+    let rows = grade_class(course, request, options, intake)?;
+    Ok(GradeSummary { rows, not_gradable })
+}
+
+/// Prints what would be graded, and every intake note; builds nothing.
+fn dry_run(intake: &Intake, not_gradable: Vec<StudentId>) -> GradeSummary {
+    let Intake { class, roster, .. } = intake;
+    print!("{}", report::listing::render(class, roster.as_ref()));
+    let absent = roster.as_ref().map_or(0, |r| {
+        r.students
+            .iter()
+            .filter(|e| !has_entry(class, &e.id))
+            .count()
+    });
+    eprintln!(
+        "Dry run: {} to grade, {} not gradable, {absent} with nothing handed in; nothing \
+         was built, run or reported",
+        class.submissions.len(),
+        not_gradable.len()
+    );
+    GradeSummary {
+        rows: class.submissions.len() + not_gradable.len() + absent,
+        not_gradable,
+    }
+}
+
+/// Reads the class (and the roster), keeping only the requested students and lessons.
+fn intake(course: &Course, request: &GradeRequest<'_>) -> Result<Intake> {
     let folder: PathBuf = match request.submissions {
         Some(folder) => folder.to_path_buf(),
         None => {
@@ -69,36 +135,88 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
             demo::write(course, &out)?
         }
     };
-    let mut class = discover::discover(course, &folder)?;
-    let everyone: Vec<String> = class.submissions.iter().map(|s| s.id.clone()).collect();
-    let previous = earlier_class(course, request)?;
+    let mut roster = request.roster.map(Roster::read).transpose()?;
+    let mut own = vec![request.out.to_path_buf()];
+    own.extend(request.roster.map(Path::to_path_buf));
+    let mut class = discover::discover_excluding(course, &folder, &own)?;
+    let mut everyone: Vec<String> = class
+        .submissions
+        .iter()
+        .map(|s| s.id.to_string())
+        .chain(class.not_gradable.iter().map(|n| n.id.to_string()))
+        .collect();
+    everyone.sort();
     if let Some(shard) = request.shard {
         let part = source::shard_of(&everyone, Some(shard));
-        class.submissions.retain(|s| part.contains(&s.id));
+        let mine = |id: &StudentId| part.iter().any(|p| id == p);
+        class.submissions.retain(|s| mine(&s.id));
+        class.not_gradable.retain(|n| mine(&n.id));
         if !shard.reports_intake() {
-            class.skipped.clear();
+            class.notes.clear();
+            // Roster students with no entry are reported by the first shard only.
+            if let Some(roster) = &mut roster {
+                roster
+                    .students
+                    .retain(|e| everyone.iter().any(|id| e.id == *id));
+            }
         }
     }
     if !request.students.is_empty() {
         let unknown: Vec<&String> = request
             .students
             .iter()
-            .filter(|id| !class.submissions.iter().any(|s| &&s.id == id))
+            .filter(|id| {
+                !has_entry(&class, id) && roster.as_ref().is_none_or(|r| r.get(id).is_none())
+            })
             .collect();
         if !unknown.is_empty() {
             bail!(
-                "no submission for student(s) {unknown:?} in {}",
-                folder.display()
+                "no submission for student(s) {unknown:?} in {}{}",
+                folder.display(),
+                if roster.is_some() {
+                    " nor on the roster"
+                } else {
+                    ""
+                }
             );
         }
-        class
-            .submissions
-            .retain(|s| request.students.contains(&s.id));
+        let wanted = |id: &StudentId| request.students.iter().any(|s| id == s);
+        class.submissions.retain(|s| wanted(&s.id));
+        class.not_gradable.retain(|n| wanted(&n.id));
+        if let Some(roster) = &mut roster {
+            roster.students.retain(|e| wanted(&e.id));
+        }
     }
     let slugs: Vec<String> = request.exercises.iter().map(|e| e.slug.clone()).collect();
     for submission in &mut class.submissions {
         submission.exercises.retain(|slug, _| slugs.contains(slug));
     }
+    Ok(Intake {
+        class,
+        roster,
+        everyone,
+    })
+}
+
+/// Whether the class has an entry (gradable or not) for `id`.
+fn has_entry(class: &Class, id: &str) -> bool {
+    class.submissions.iter().any(|s| s.id == *id) || class.not_gradable.iter().any(|n| n.id == *id)
+}
+
+/// Grades what was read and writes every report; returns the number of rows.
+fn grade_class(
+    course: &Course,
+    request: &GradeRequest<'_>,
+    options: &RunOptions,
+    intake: Intake,
+) -> Result<usize> {
+    let Intake {
+        class,
+        roster,
+        everyone,
+    } = intake;
+    let previous = earlier_class(course, request)?;
+    let slugs: Vec<String> = request.exercises.iter().map(|e| e.slug.clone()).collect();
     let expectations = Expectations::load(course)?;
     let fingerprint = Fingerprint::of(course)?;
     let cache = Cache::open(&fingerprint, &request.out.join(".cache"))?;
@@ -132,36 +250,40 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         cache: &cache,
         stored: AtomicUsize::new(0),
     };
-    let fresh = pipeline::grade(
-        course,
-        &todo,
-        options,
-        &expectations,
-        request.repeat,
-        &grading,
-    )?;
+    let fresh = if todo.is_empty() {
+        Vec::new()
+    } else {
+        pipeline::grade(
+            course,
+            &todo,
+            options,
+            &expectations,
+            request.repeat,
+            &grading,
+        )?
+    };
     grading.bar.finish_and_clear();
     let graded = merge(course, &class.submissions, fresh, reused);
-    let graded_now = graded.len();
-    let flaky: usize = graded
-        .iter()
-        .flat_map(|g| &g.exercises)
-        .flat_map(|e| &e.tests)
-        .filter(|t| t.flaky)
-        .count();
-    if flaky > 0 {
-        eprintln!(
-            "warning: {flaky} test result(s) differed between the {} runs; they are marked flaky in the reports",
-            request.repeat
-        );
+    warn_flaky(&graded, request.repeat);
+    let (rows, warnings) = row::rows(
+        graded,
+        &class.submissions,
+        class.not_gradable,
+        roster.as_ref(),
+    );
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
     }
+    let not_graded = rows.iter().filter(|r| !r.is_graded()).count();
+    let graded_now = rows.len();
     let fresh = Source {
         versions: fingerprint.versions,
         shard: request.shard,
         class: everyone,
         slugs,
-        graded,
-        skipped: class.skipped,
+        rows,
+        skipped: class.notes,
+        roster: roster.is_some(),
         protections: options.sandbox.protections(),
         compiler_protections: crate::confine::compiler::installed().map(|c| c.protections()),
     };
@@ -176,12 +298,14 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
     print!("{}", report::table::render(&report));
     let written = report::write_all(&report, request.out, request.gradescope)?;
     eprintln!(
-        "Graded {} submission(s); wrote {} file(s) to {} (gradebook.csv, results.json, junit.xml, feedback/)",
+        "Graded {} of {} row(s) ({not_graded} not graded: see the table); wrote {} file(s) to {} \
+         (gradebook.csv, results.json, junit.xml, feedback/)",
+        graded_now - not_graded,
         graded_now,
         written.len(),
         request.out.display()
     );
-    Ok(())
+    Ok(graded_now)
 }
 
 /// The class already in `--out` that a partial regrade updates; `None` for a whole-class
@@ -214,6 +338,21 @@ fn fresh_slugs(request: &GradeRequest<'_>) -> Vec<String> {
     request.exercises.iter().map(|e| e.slug.clone()).collect()
 }
 
+/// Warns when `--repeat` found tests whose results differed.
+fn warn_flaky(graded: &[Graded], repeat: usize) {
+    let flaky: usize = graded
+        .iter()
+        .flat_map(|g| &g.exercises)
+        .flat_map(|e| &e.tests)
+        .filter(|t| t.flaky)
+        .count();
+    if flaky > 0 {
+        eprintln!(
+            "warning: {flaky} test result(s) differed between the {repeat} runs; they are marked flaky in the reports"
+        );
+    }
+}
+
 /// Takes every (student, exercise) whose verdict is already in the cache.
 fn from_cache(cache: &Cache, submissions: &[Submission]) -> BTreeMap<HandIn, ExerciseVerdict> {
     let mut reused = BTreeMap::new();
@@ -235,7 +374,7 @@ fn merge(
     fresh: Vec<Graded>,
     mut reused: BTreeMap<HandIn, ExerciseVerdict>,
 ) -> Vec<Graded> {
-    let mut fresh: BTreeMap<String, Graded> =
+    let mut fresh: BTreeMap<StudentId, Graded> =
         fresh.into_iter().map(|g| (g.id.clone(), g)).collect();
     submissions
         .iter()

@@ -237,7 +237,7 @@ fn variants(course: &Course, selected: &[&Exercise]) -> Result<Vec<(Submission, 
             let source =
                 fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             let mut submission = Submission {
-                id: format!("{} {name}", exercise.slug),
+                id: format!("{} {name}", exercise.slug).into(),
                 ..Submission::default()
             };
             submission

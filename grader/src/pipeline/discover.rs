@@ -16,18 +16,23 @@
 //! submission always gets the course's copy of them, and a student whose copy differs is
 //! told that their changes are ignored.
 
+mod layout;
+mod shape;
 mod tarball;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
 use crate::course::Course;
-use crate::pipeline::submission::{Sources, Submission};
+use crate::pipeline::pair::StudentId;
+use crate::pipeline::submission::{NotGradable, Sources, Submission};
+use layout::Lesson;
+pub use shape::Shape;
 use tarball::{Kind, Tarball};
 
 /// Largest source file taken.
@@ -44,72 +49,134 @@ const MAX_LISTED: usize = 20;
 /// Folders never looked into.
 const SKIPPED_DIRS: [&str; 4] = ["target", ".git", "node_modules", ".idea"];
 
-/// The class, read.
+/// The files a grading run writes into its `--out` folder: when `--out` is the
+/// submissions folder itself, these are the grader's, not students'.
+const OWN_FILES: [&str; 6] = [
+    "gradebook.csv",
+    "results.json",
+    "junit.xml",
+    "feedback",
+    "gradescope",
+    "report.html",
+];
+
+/// The forms a hand-in may take, in words (for messages).
+pub const FORMS: &str = "a folder, .zip, .tar.gz, .tgz or .tar";
+
+/// The class, read: every entry of the submissions folder is in exactly one of
+/// `submissions` and `not_gradable`, or (the grader's own files, hidden entries) in
+/// `notes`.
 #[derive(Debug, Default)]
 pub struct Class {
-    /// One per student, sorted by id.
+    /// One per student whose entry could be read, sorted by id.
     pub submissions: Vec<Submission>,
-    /// Entries of the folder that are not submissions, with the reason.
-    pub skipped: Vec<String>,
+    /// One per entry that could not be graded, with why and what to do, sorted by id.
+    pub not_gradable: Vec<NotGradable>,
+    /// Entries of the folder that are no student's (the grader's own output, hidden
+    /// files), in words.
+    pub notes: Vec<String>,
 }
 
 /// Reads every entry of `folder`.
 pub fn discover(course: &Course, folder: &Path) -> Result<Class> {
+    discover_excluding(course, folder, &[])
+}
+
+/// Reads every entry of `folder` but `own`, the grader's own files and folders (its
+/// `--out`, a roster), which are named in the class's notes instead.
+pub fn discover_excluding(course: &Course, folder: &Path, own: &[PathBuf]) -> Result<Class> {
     if !folder.is_dir() {
         bail!(
             "the submissions folder `{}` does not exist or is not a folder; give a folder holding \
-             one folder, .zip or .tar.gz per student, or no argument to grade the bundled demo class",
+             one entry per student ({FORMS}), or no argument to grade the bundled demo class",
             folder.display()
         );
     }
-    let entries = list_entries(folder)?;
-    refuse_duplicate_ids(&entries, folder)?;
     let mut class = Class::default();
+    let entries = list_entries(folder, own, &mut class.notes)?;
+    refuse_duplicate_ids(&entries, folder)?;
+    let lessons = lessons(course);
     for (name, path) in entries {
-        match read_entry(course, &path, &name) {
-            Ok(Some(submission)) => class.submissions.push(submission),
-            Ok(None) => class
-                .skipped
-                .push(format!("{name}: not a folder, .zip or .tar.gz")),
-            Err(error) => class.skipped.push(format!("{name}: {error:#}")),
+        match read_entry(course, &lessons, &path, &name) {
+            Ok(submission) => class.submissions.push(submission),
+            Err(not_gradable) => class.not_gradable.push(not_gradable),
         }
     }
     class.submissions.sort_by(|a, b| a.id.cmp(&b.id));
-    if class.submissions.is_empty() {
+    class.not_gradable.sort_by(|a, b| a.id.cmp(&b.id));
+    if class.submissions.is_empty() && class.not_gradable.is_empty() {
         let mut message = format!("no submissions in {}", folder.display());
-        if !class.skipped.is_empty() {
-            message.push_str(&format!(" (skipped: {})", class.skipped.join("; ")));
+        if !class.notes.is_empty() {
+            message.push_str(&format!(" ({})", class.notes.join("; ")));
         }
-        bail!("{message}: expected one folder, .zip or .tar.gz per student");
+        bail!("{message}: expected one entry per student ({FORMS})");
     }
     Ok(class)
 }
 
-/// The entries of the submissions folder (name, path), hidden ones left out, by name.
-fn list_entries(folder: &Path) -> Result<Vec<(String, PathBuf)>> {
+/// What the layout needs of the course's lessons.
+fn lessons(course: &Course) -> Vec<Lesson> {
+    course
+        .exercises
+        .iter()
+        .map(|e| Lesson {
+            slug: e.slug.clone(),
+            package: e.manifest.package.clone(),
+            functions: fs::read_to_string(e.stub())
+                .map(|stub| layout::stub_functions(&stub))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The entries of the submissions folder (name, path), by name: hidden ones and the
+/// grader's own (`own`, and its output files when `--out` is this folder) left out and
+/// named in `notes`.
+fn list_entries(
+    folder: &Path,
+    own: &[PathBuf],
+    notes: &mut Vec<String>,
+) -> Result<Vec<(String, PathBuf)>> {
     let entries = fs::read_dir(folder)
         .with_context(|| format!("cannot read the submissions folder {}", folder.display()))?;
+    let own: Vec<PathBuf> = own
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
+    let out_is_here = fs::canonicalize(folder).is_ok_and(|f| own.contains(&f));
     let mut listed = Vec::new();
+    let mut hidden = Vec::new();
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.starts_with('.') {
+        let is_own = fs::canonicalize(entry.path()).is_ok_and(|p| own.contains(&p))
+            || (out_is_here && OWN_FILES.contains(&name.as_str()));
+        if is_own {
+            notes.push(format!(
+                "{name}: the grader's own (its --out or --roster), not a student's hand-in"
+            ));
+        } else if name.starts_with('.') {
+            hidden.push(name);
+        } else {
             listed.push((name, entry.path()));
         }
     }
+    if !hidden.is_empty() {
+        hidden.sort();
+        notes.push(format!(
+            "{}: hidden (a name starting with `.`), not a hand-in",
+            hidden.join(", ")
+        ));
+    }
+    notes.sort();
     listed.sort();
     Ok(listed)
 }
 
 /// The student id an entry stands for: a folder's name, an archive's name without its
-/// extension; `None` for anything else.
-fn entry_id(name: &str, is_dir: bool) -> Option<&str> {
-    if is_dir {
-        return Some(name);
-    }
-    name.strip_suffix(".zip")
-        .or_else(|| name.strip_suffix(".tar.gz"))
-        .or_else(|| name.strip_suffix(".tgz"))
+/// extension, any other entry's whole name (it is a row of its own, not gradable).
+fn entry_id(name: &str, is_dir: bool) -> &str {
+    Shape::of(name, is_dir).map_or(name, |(id, _)| id)
 }
 
 /// Two entries for one student (`alice/` beside `alice.zip`) would leave one hand-in
@@ -118,14 +185,12 @@ fn refuse_duplicate_ids(entries: &[(String, PathBuf)], folder: &Path) -> Result<
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for (name, path) in entries {
         let is_dir = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
-        let Some(id) = entry_id(name, is_dir) else {
-            continue;
-        };
+        let id = entry_id(name, is_dir);
         if let Some(first) = seen.insert(id, name) {
             bail!(
                 "two entries of {} are for student `{id}`: `{first}` and `{name}`; keep the one \
-                 to grade (a student's id is the entry's name without .zip, .tar.gz or .tgz) \
-                 and run again",
+                 to grade (a student's id is the entry's name without .zip, .tar.gz, .tgz or \
+                 .tar) and run again",
                 folder.display()
             );
         }
@@ -133,28 +198,92 @@ fn refuse_duplicate_ids(entries: &[(String, PathBuf)], folder: &Path) -> Result<
     Ok(())
 }
 
-fn read_entry(course: &Course, path: &Path, name: &str) -> Result<Option<Submission>> {
-    let metadata = fs::symlink_metadata(path)?;
-    let mut intake = Intake::new(course);
-    let id = if metadata.is_dir() {
-        walk_folder(path, &mut intake)?;
-        name.to_string()
-    } else if !metadata.is_file() {
-        return Ok(None);
-    } else if let Some(id) = entry_id(name, false) {
-        if name.ends_with(".zip") {
-            read_zip(path, &mut intake).context("unreadable .zip archive")?;
-        } else {
-            read_tar_gz(path, &mut intake).context("unreadable .tar.gz archive")?;
-        }
-        id.to_string()
-    } else {
-        return Ok(None);
+/// Reads one entry: the student's submission, or why it cannot be graded.
+fn read_entry(
+    course: &Course,
+    lessons: &[Lesson],
+    path: &Path,
+    name: &str,
+) -> Result<Submission, NotGradable> {
+    let refuse = |reason: String| NotGradable {
+        id: StudentId::from(entry_id(name, path.is_dir() && !path.is_symlink())),
+        entry: name.to_string(),
+        reason,
+        notes: Vec::new(),
     };
-    let (files, notes) = intake.finish();
-    let mut submission = sort_files(course, id, files);
+    let metadata = fs::symlink_metadata(path)
+        .map_err(|e| refuse(format!("cannot read `{name}` ({e}); check its permissions")))?;
+    if metadata.is_symlink() {
+        return Err(refuse(format!(
+            "`{name}` is a symbolic link, and the grader never follows links; put the folder \
+             or archive itself in the submissions folder"
+        )));
+    }
+    let Some((id, shape)) =
+        Shape::of(name, metadata.is_dir()).filter(|_| metadata.is_dir() || metadata.is_file())
+    else {
+        return Err(refuse(format!(
+            "`{name}` is not a hand-in: expected {FORMS} (any case); rename an archive to its \
+             extension, or move the file out of the submissions folder"
+        )));
+    };
+    let mut intake = Intake::new(course);
+    read_shape(path, name, shape, &mut intake).map_err(refuse)?;
+    let (files, mut notes) = intake.finish();
+    let course_file = |slug: &str, rest: &Path| {
+        let exercise = course.exercises.iter().find(|e| e.slug == slug)?;
+        fs::read(exercise.dir.join(rest)).ok()
+    };
+    let (files, layout_notes) = layout::normalise(lessons, id, files, &course_file);
+    notes.extend(layout_notes);
+    let slugs: BTreeSet<&str> = lessons.iter().map(|l| l.slug.as_str()).collect();
+    if layout::prefixes(&slugs, &files).is_empty() {
+        let mut refused = refuse(no_lesson(name, lessons));
+        refused.notes = notes;
+        return Err(refused);
+    }
+    let mut submission = sort_files(course, id.into(), files);
+    submission.entry = name.to_string();
+    submission.shape = shape;
     submission.notes.splice(0..0, notes);
-    Ok(Some(submission))
+    Ok(submission)
+}
+
+/// Why an entry in which no lesson was found cannot be graded, and what to do.
+fn no_lesson(name: &str, lessons: &[Lesson]) -> String {
+    format!(
+        "no lesson found in `{name}`: expected `exercises/<lesson>/src/lib.rs` (for example \
+         `exercises/{}/src/lib.rs`), in a folder, a .zip or a .tar.gz named after the student",
+        lessons.first().map_or("01-...", |l| l.slug.as_str())
+    )
+}
+
+/// Reads an entry of a known shape into `intake`; the error says what is wrong with it
+/// and what to do.
+fn read_shape(
+    path: &Path,
+    name: &str,
+    shape: Shape,
+    intake: &mut Intake<'_>,
+) -> Result<(), String> {
+    let (read, what, check) = match shape {
+        Shape::Folder => (
+            walk_folder(path, intake),
+            "a readable folder",
+            "check its permissions",
+        ),
+        Shape::Zip => (
+            read_zip(path, intake),
+            "a readable zip archive",
+            "ask the student for a new copy (`unzip -t` shows the damage)",
+        ),
+        Shape::TarGz | Shape::Tar => (
+            read_tar(path, name, shape, intake),
+            "a readable tar archive",
+            "ask the student for a new copy (`tar -tf` shows the damage)",
+        ),
+    };
+    read.map_err(|error| format!("`{name}` is not {what} ({error:#}); {check}"))
 }
 
 /// What was kept of one file of a submission: only what grading could use.
@@ -181,20 +310,27 @@ struct Intake<'a> {
     course: &'a Course,
     slugs: BTreeSet<&'a str>,
     found: Vec<(PathBuf, Found)>,
-    /// Bytes of source kept so far.
+    /// Bytes of source kept so far (in lesson folders).
     kept: u64,
+    /// Bytes kept so far of sources outside any lesson folder (a bare `src/`, which may
+    /// turn out to be a lesson), capped apart so they never crowd out the lessons.
+    bare_kept: u64,
     /// Entries (files and folders) looked at.
     looked: usize,
     /// Entries whose path was longer than [`MAX_PATH`].
     long_paths: usize,
     /// Why reading stopped before the end, if it did.
     stopped: Option<String>,
+    /// How the entry was read, when that is worth saying.
+    notes: Vec<String>,
 }
 
 /// What a file of an exercise is read for.
 enum Want {
-    /// A source file: its contents are kept.
+    /// A source file (or a lesson folder's loose `.rs` file): its contents are kept.
     Source,
+    /// A `.rs` file of a bare `src/` (see `layout`): kept within its own cap.
+    Bare,
     /// Another file: compared with the course's file at this path.
     Compare(PathBuf),
 }
@@ -206,9 +342,11 @@ impl<'a> Intake<'a> {
             slugs: course.exercises.iter().map(|e| e.slug.as_str()).collect(),
             found: Vec::new(),
             kept: 0,
+            bare_kept: 0,
             looked: 0,
             long_paths: 0,
             stopped: None,
+            notes: Vec::new(),
         }
     }
 
@@ -230,9 +368,12 @@ impl<'a> Intake<'a> {
             return None;
         }
         let path = safe_path(raw)?;
-        let (slug, _, rest) = locate(&self.slugs, &path)?;
+        let Some((slug, _, rest)) = locate(&self.slugs, &path) else {
+            return layout::is_bare_source(&path).then_some((path, Want::Bare));
+        };
         let want = match source_path(&rest) {
             Some(_) => Want::Source,
+            None if layout::is_loose_source(&rest) => Want::Source,
             None => {
                 let exercise = self.course.exercises.iter().find(|e| e.slug == slug)?;
                 Want::Compare(exercise.dir.join(&rest))
@@ -249,16 +390,8 @@ impl<'a> Intake<'a> {
         };
         let found = match (file, want) {
             (None, _) => Found::NotAFile,
-            (Some((size, _)), Want::Source) if size > MAX_FILE => Found::TooBig,
-            (Some(_), Want::Source) if self.kept >= MAX_TOTAL => Found::OverTotal,
-            (Some((_, data)), Want::Source) => match read_capped(data)? {
-                None => Found::TooBig,
-                Some(bytes) if self.kept + bytes.len() as u64 > MAX_TOTAL => Found::OverTotal,
-                Some(bytes) => {
-                    self.kept += bytes.len() as u64;
-                    Found::Source(bytes)
-                }
-            },
+            (Some((size, data)), Want::Source) => keep(size, data, &mut self.kept)?,
+            (Some((size, data)), Want::Bare) => keep(size, data, &mut self.bare_kept)?,
             (Some((size, data)), Want::Compare(course_file)) => Found::Other {
                 same: same_as(data, size, &course_file)?,
             },
@@ -269,7 +402,7 @@ impl<'a> Intake<'a> {
 
     /// The files found and the notes on what was not looked at.
     fn finish(self) -> (Vec<(PathBuf, Found)>, Vec<String>) {
-        let mut notes = Vec::new();
+        let mut notes = self.notes;
         if let Some(why) = self.stopped {
             notes.push(format!(
                 "Reading your submission stopped early: {why}; files after that point were \
@@ -284,6 +417,25 @@ impl<'a> Intake<'a> {
         }
         (self.found, notes)
     }
+}
+
+/// Reads a source file of `size` bytes (by its header) from `data`, within [`MAX_FILE`] and
+/// what is left of [`MAX_TOTAL`] after `kept` bytes (which it adds to).
+fn keep(size: u64, data: &mut dyn Read, kept: &mut u64) -> Result<Found> {
+    if size > MAX_FILE {
+        return Ok(Found::TooBig);
+    }
+    if *kept >= MAX_TOTAL {
+        return Ok(Found::OverTotal);
+    }
+    Ok(match read_capped(data)? {
+        None => Found::TooBig,
+        Some(bytes) if *kept + bytes.len() as u64 > MAX_TOTAL => Found::OverTotal,
+        Some(bytes) => {
+            *kept += bytes.len() as u64;
+            Found::Source(bytes)
+        }
+    })
 }
 
 /// `rest` (a path inside an exercise) as a path relative to `src/`, if it is a source file.
@@ -363,9 +515,30 @@ fn read_zip(path: &Path, intake: &mut Intake<'_>) -> Result<()> {
     Ok(())
 }
 
-fn read_tar_gz(path: &Path, intake: &mut Intake<'_>) -> Result<()> {
-    let file = fs::File::open(path)?;
-    let mut archive = Tarball::new(flate2::read::GzDecoder::new(io::BufReader::new(file)));
+/// Reads a tar archive, gzip-compressed or not whatever its extension says (a note says
+/// when the two disagree).
+fn read_tar(path: &Path, name: &str, shape: Shape, intake: &mut Intake<'_>) -> Result<()> {
+    let mut file = io::BufReader::new(fs::File::open(path)?);
+    let gzip = shape::is_gzip(file.fill_buf()?);
+    if gzip != (shape == Shape::TarGz) {
+        let (read_as, because) = if gzip {
+            (".tar.gz", "it is gzip-compressed")
+        } else {
+            (".tar", "it is not compressed")
+        };
+        intake
+            .notes
+            .push(format!("Read `{name}` as a {read_as} ({because})"));
+    }
+    if gzip {
+        read_tar_stream(flate2::read::GzDecoder::new(file), intake)
+    } else {
+        read_tar_stream(file, intake)
+    }
+}
+
+fn read_tar_stream(stream: impl Read, intake: &mut Intake<'_>) -> Result<()> {
+    let mut archive = Tarball::new(stream);
     while let Some(entry) = archive.next_entry()? {
         if !intake.look() {
             break;
@@ -396,10 +569,18 @@ fn read_capped(reader: &mut dyn Read) -> Result<Option<Vec<u8>>> {
     Ok((bytes.len() as u64 <= MAX_FILE).then_some(bytes))
 }
 
-/// A relative path made only of plain names (no root, no `..`, no `.`).
+/// A relative path made only of plain names (no root, no `..`), a `.` left out (`tar -C
+/// work -czf alice.tar.gz .` writes `./exercises/...`).
 fn safe_path(path: &Path) -> Option<PathBuf> {
-    let ok = path.components().all(|c| matches!(c, Component::Normal(_)));
-    (ok && !path.as_os_str().is_empty()).then(|| path.to_path_buf())
+    let mut safe = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(name) => safe.push(name),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!safe.as_os_str().is_empty()).then_some(safe)
 }
 
 /// Where a found file sits relative to a known exercise: (slug, prefix, rest).
@@ -415,25 +596,13 @@ fn locate<'a>(slugs: &BTreeSet<&'a str>, path: &Path) -> Option<(&'a str, PathBu
     Some((slug, prefix, rest))
 }
 
-fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Submission {
+fn sort_files(course: &Course, id: StudentId, files: Vec<(PathBuf, Found)>) -> Submission {
     let slugs: BTreeSet<&str> = course.exercises.iter().map(|e| e.slug.as_str()).collect();
     let mut submission = Submission {
         id,
         ..Submission::default()
     };
-    // Which copy of each exercise to grade: the one under `exercises/`, else the shallowest.
-    let mut prefixes: BTreeMap<&str, PathBuf> = BTreeMap::new();
-    for (path, _) in &files {
-        if let Some((slug, prefix, _)) = locate(&slugs, path) {
-            let better = |old: &PathBuf| {
-                let rank = |p: &PathBuf| (!p.ends_with("exercises"), p.components().count());
-                rank(&prefix) < rank(old)
-            };
-            if prefixes.get(slug).is_none_or(better) {
-                prefixes.insert(slug, prefix);
-            }
-        }
-    }
+    let prefixes = layout::prefixes(&slugs, &files);
     let mut total = 0u64;
     let mut ignored = Vec::new();
     let mut given_notes = Vec::new();
@@ -504,7 +673,7 @@ fn sort_files(course: &Course, id: String, files: Vec<(PathBuf, Found)>) -> Subm
                     "added;"
                 }
             )),
-            // Read as what they are not: cannot happen (the path decides both).
+            // Read as what they are not: cannot happen (the path and `layout` decide both).
             (None, Found::Source(_) | Found::TooBig | Found::OverTotal) => {}
         }
     }
@@ -553,30 +722,147 @@ mod tests {
     fn two_entries_for_one_student_are_refused_naming_both() {
         let folder = tempfile::tempdir().unwrap();
         fs::create_dir(folder.path().join("alice")).unwrap();
-        fs::write(folder.path().join("alice.zip"), b"").unwrap();
+        fs::write(folder.path().join("alice.ZIP"), b"").unwrap();
         fs::create_dir(folder.path().join("bob")).unwrap();
         fs::write(folder.path().join("notes.txt"), b"").unwrap();
-        let entries = list_entries(folder.path()).unwrap();
+        let entries = list_entries(folder.path(), &[], &mut Vec::new()).unwrap();
         let error = refuse_duplicate_ids(&entries, folder.path())
             .unwrap_err()
             .to_string();
         assert!(
-            error.contains("`alice`: `alice` and `alice.zip`"),
+            error.contains("`alice`: `alice` and `alice.ZIP`"),
             "{error}"
         );
-        fs::remove_file(folder.path().join("alice.zip")).unwrap();
-        let entries = list_entries(folder.path()).unwrap();
+        fs::remove_file(folder.path().join("alice.ZIP")).unwrap();
+        let entries = list_entries(folder.path(), &[], &mut Vec::new()).unwrap();
         assert!(refuse_duplicate_ids(&entries, folder.path()).is_ok());
     }
 
     #[test]
+    fn the_grader_s_own_files_and_hidden_entries_are_no_student() {
+        let folder = tempfile::tempdir().unwrap();
+        for name in ["alice", "grades", ".cache", "feedback"] {
+            fs::create_dir(folder.path().join(name)).unwrap();
+        }
+        fs::write(folder.path().join("roster.csv"), b"alice,A\n").unwrap();
+        fs::write(folder.path().join("gradebook.csv"), b"").unwrap();
+        let own = [
+            folder.path().join("grades"),
+            folder.path().join("roster.csv"),
+        ];
+        let mut notes = Vec::new();
+        let entries = list_entries(folder.path(), &own, &mut notes).unwrap();
+        let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["alice", "feedback", "gradebook.csv"]);
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes[0].starts_with(".cache: hidden"), "{notes:?}");
+        assert!(
+            notes[1].starts_with("grades: the grader's own"),
+            "{notes:?}"
+        );
+        assert!(
+            notes[2].starts_with("roster.csv: the grader's own"),
+            "{notes:?}"
+        );
+        // `--out` is the submissions folder itself: its report files are the grader's.
+        let mut notes = Vec::new();
+        let entries =
+            list_entries(folder.path(), &[folder.path().to_path_buf()], &mut notes).unwrap();
+        let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["alice", "grades", "roster.csv"]);
+    }
+
+    fn course() -> Course {
+        Course::load(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn entries_that_cannot_be_graded_are_rows_saying_why_and_what_to_do() {
+        let course = course();
+        let folder = tempfile::tempdir().unwrap();
+        let class = folder.path();
+        let lib = format!("exercises/{}/src/lib.rs", course.exercises[0].slug);
+        fs::create_dir_all(class.join("alice").join(&lib).parent().unwrap()).unwrap();
+        fs::write(class.join("alice").join(&lib), b"pub fn f() {}").unwrap();
+        fs::create_dir_all(class.join("empty/docs")).unwrap();
+        fs::write(class.join("empty/docs/README.md"), b"hi").unwrap();
+        fs::write(class.join("notes.txt"), b"").unwrap();
+        fs::write(
+            class.join("broken.TGZ"),
+            b"not gzip, not tar either, just some bytes",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(class.join("alice"), class.join("linked.zip")).unwrap();
+        let read = discover(&course, class).unwrap();
+        let ids: Vec<&str> = read.submissions.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["alice"]);
+        let refused: Vec<(&str, &str)> = read
+            .not_gradable
+            .iter()
+            .map(|n| (n.id.as_str(), n.reason.as_str()))
+            .collect();
+        let expected = [
+            ("broken", "`broken.TGZ` is not a readable tar archive ("),
+            (
+                "empty",
+                "no lesson found in `empty`: expected `exercises/<lesson>/src/lib.rs`",
+            ),
+            (
+                "linked",
+                "`linked.zip` is a symbolic link, and the grader never follows links;",
+            ),
+            (
+                "notes.txt",
+                "`notes.txt` is not a hand-in: expected a folder, .zip, .tar.gz",
+            ),
+        ];
+        assert_eq!(refused.len(), expected.len(), "{refused:?}");
+        for ((id, reason), (want_id, want)) in refused.iter().zip(expected) {
+            assert_eq!(*id, want_id);
+            assert!(reason.starts_with(want), "{reason}");
+        }
+        assert!(
+            refused[0].1.contains("); ask the student for a new copy"),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn a_tar_is_read_compressed_or_not_whatever_its_extension_says() {
+        let course = course();
+        let folder = tempfile::tempdir().unwrap();
+        let slug = &course.exercises[0].slug;
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(3);
+        header.set_mode(0o644);
+        builder
+            .append_data(
+                &mut header,
+                format!("exercises/{slug}/src/lib.rs"),
+                &b"//x"[..],
+            )
+            .unwrap();
+        let plain = builder.into_inner().unwrap();
+        fs::write(folder.path().join("bob.tar.gz"), &plain).unwrap();
+        let read = discover(&course, folder.path()).unwrap();
+        let bob = &read.submissions[0];
+        assert_eq!((bob.id.as_str(), bob.shape), ("bob", Shape::TarGz));
+        assert!(bob.exercises.contains_key(slug.as_str()), "{bob:?}");
+        assert_eq!(
+            bob.notes,
+            ["Read `bob.tar.gz` as a .tar (it is not compressed)"]
+        );
+    }
+
+    #[test]
     fn an_entry_stands_for_the_student_its_name_says() {
-        assert_eq!(entry_id("alice", true), Some("alice"));
-        assert_eq!(entry_id("alice.zip", false), Some("alice"));
-        assert_eq!(entry_id("alice.tar.gz", false), Some("alice"));
-        assert_eq!(entry_id("alice.tgz", false), Some("alice"));
-        assert_eq!(entry_id("alice.zip", true), Some("alice.zip"));
-        assert_eq!(entry_id("notes.txt", false), None);
+        assert_eq!(entry_id("alice", true), "alice");
+        assert_eq!(entry_id("alice.zip", false), "alice");
+        assert_eq!(entry_id("alice.tar.gz", false), "alice");
+        assert_eq!(entry_id("alice.TGZ", false), "alice");
+        assert_eq!(entry_id("alice.zip", true), "alice.zip");
+        assert_eq!(entry_id("notes.txt", false), "notes.txt");
     }
 
     #[test]
@@ -585,6 +871,11 @@ mod tests {
             safe_path(Path::new("a/b.rs")),
             Some(PathBuf::from("a/b.rs"))
         );
+        assert_eq!(
+            safe_path(Path::new("./exercises/b.rs")),
+            Some(PathBuf::from("exercises/b.rs"))
+        );
+        assert_eq!(safe_path(Path::new("./")), None);
         assert_eq!(safe_path(Path::new("../b.rs")), None);
         assert_eq!(safe_path(Path::new("a/../../b.rs")), None);
         assert_eq!(safe_path(Path::new("/etc/passwd")), None);

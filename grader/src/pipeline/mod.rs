@@ -8,6 +8,7 @@ pub mod cache;
 pub mod discover;
 pub mod outcome;
 pub mod pair;
+pub mod roster;
 pub mod run;
 pub mod stage;
 pub mod submission;

@@ -12,6 +12,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct StudentKey(String);
 
+/// A student's id: the name of their entry in the submissions folder (an archive's without
+/// its extension), Unicode and spaces kept (`Олег`, `Nina Petrova`). What reports show and
+/// rosters list; [`crate::report::file_name`] makes it a file name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StudentId(String);
+
 /// A lesson (exercise) slug, e.g. `01-tick-file-watch`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LessonSlug(String);
@@ -30,7 +37,7 @@ pub struct Pair {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HandIn {
     /// The student's id.
-    pub student: String,
+    pub student: StudentId,
     /// Which lesson.
     pub lesson: LessonSlug,
 }
@@ -39,7 +46,7 @@ impl HandIn {
     /// The hand-in of `lesson` by the student whose id is `student`.
     pub fn new(student: &str, lesson: &str) -> HandIn {
         HandIn {
-            student: student.to_string(),
+            student: StudentId::from(student),
             lesson: LessonSlug::from(lesson),
         }
     }
@@ -66,6 +73,18 @@ impl Pair {
 impl From<&str> for LessonSlug {
     fn from(slug: &str) -> LessonSlug {
         LessonSlug(slug.to_string())
+    }
+}
+
+impl From<&str> for StudentId {
+    fn from(id: &str) -> StudentId {
+        StudentId(id.to_string())
+    }
+}
+
+impl From<String> for StudentId {
+    fn from(id: String) -> StudentId {
+        StudentId(id)
     }
 }
 
@@ -97,9 +116,10 @@ macro_rules! string_like {
             }
         }
 
+        /// Honours width and alignment (`{:8}`), as `str` does: tables pad ids.
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.pad(&self.0)
             }
         }
 
@@ -118,6 +138,7 @@ macro_rules! string_like {
 }
 
 string_like!(StudentKey);
+string_like!(StudentId);
 string_like!(LessonSlug);
 
 impl fmt::Display for Pair {
@@ -130,6 +151,14 @@ impl fmt::Display for Pair {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn ids_keep_their_unicode_and_pad_like_text() {
+        let id = StudentId::from("Олег");
+        assert_eq!(format!("[{id:6}]"), "[Олег  ]");
+        assert_eq!(format!("[{id:>6}]"), "[  Олег]");
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"Олег\"");
+    }
 
     #[test]
     fn keys_are_numbered_from_one_and_padded() {

@@ -13,6 +13,7 @@ use crate::confine::scan::Refusal;
 use crate::course::{Course, Exercise, TestSpec};
 use crate::pipeline::build::{BuildFailure, Built};
 use crate::pipeline::outcome::{self, Outcome};
+use crate::pipeline::pair::StudentId;
 use crate::pipeline::run::{Observation, Observed};
 use crate::pipeline::stage::Stage;
 use crate::pipeline::submission::Submission;
@@ -182,7 +183,7 @@ impl ExerciseVerdict {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Graded {
     /// The student id.
-    pub id: String,
+    pub id: StudentId,
     /// The exercises the submission contained, in course order.
     pub exercises: Vec<ExerciseVerdict>,
     /// Intake notes (ignored files and the like).

@@ -11,17 +11,18 @@ use similar::TextDiff;
 
 use super::Report;
 use super::lang::Lang;
+use super::row::Row;
 use super::symptom;
 use super::words::{self, Phrase};
 use crate::course::Exercise;
 use crate::pipeline::symptom::Symptom;
-use crate::pipeline::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
+use crate::pipeline::verdict::{ExerciseVerdict, Fate, Status, TestVerdict};
 
 /// Lines of a diff or an output shown at most.
 const MAX_LINES: usize = 80;
 
 /// The feedback file of one student, in the report's language.
-pub fn markdown(report: &Report<'_>, graded: &Graded) -> String {
+pub fn markdown(report: &Report<'_>, graded: &Row) -> String {
     let lang = report.lang;
     let mut out = String::new();
     let (got, max) = report.total(graded);
@@ -45,7 +46,7 @@ pub fn markdown(report: &Report<'_>, graded: &Graded) -> String {
         let _ = writeln!(out, "\n> {note}");
     }
     for exercise in exercises(report) {
-        if let Some(verdict) = graded.exercises.iter().find(|e| e.slug == exercise.slug) {
+        if let Some(verdict) = graded.exercises().iter().find(|e| e.slug == exercise.slug) {
             exercise_section(&mut out, report, exercise, verdict);
         }
     }
@@ -387,21 +388,25 @@ mod tests {
 
     fn feedback(tests: Vec<TestVerdict>, lang: Lang) -> String {
         let course = course();
-        let graded = [Graded {
+        let graded = [Row {
             id: "alice".into(),
-            exercises: vec![ExerciseVerdict {
+            name: None,
+            lms_id: None,
+            entry: Some("alice".into()),
+            notes: Vec::new(),
+            outcome: crate::report::row::HandInOutcome::Graded(vec![ExerciseVerdict {
                 slug: "01-ticks".into(),
                 tests,
                 fate: Fate::Ran,
-            }],
-            notes: Vec::new(),
+            }]),
         }];
         let expected = Expectations::default();
         let report = Report {
             course: &course,
             slugs: vec!["01-ticks".into()],
-            graded: &graded,
+            rows: &graded,
             skipped: &[],
+            roster: false,
             expected: &expected,
             protections: Vec::new(),
             compiler_protections: None,

@@ -1,74 +1,146 @@
-//! `gradebook.csv`: one row per student, one column per exercise, and the total.
+//! `gradebook.csv`: one row per student (every entry of the submissions folder, and with
+//! a roster every student on it), one column per exercise, the total, and the row's status.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::Report;
-use crate::pipeline::verdict::Graded;
+use super::row::Row;
 
-/// The CSV text (RFC 4180 through the `csv` crate: comma-separated, `\n`-terminated, a
-/// field quoted only when it holds a comma, a quote or a line break). An exercise not
-/// handed in is an empty cell.
+/// The CSV text (RFC 4180, written by the `csv` crate). An exercise not handed in (or not
+/// graded) is an empty cell; `status` is `graded`, `not gradable: <why and what to do>` or
+/// `nothing handed in`. With a roster, `name` and `lms_id` follow `student`.
 pub fn csv(report: &Report<'_>) -> Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header(report))?;
-    for graded in report.graded {
-        writer.write_record(row(report, graded))?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("{}", e.error()))
-        .context("cannot write the gradebook")?;
-    String::from_utf8(bytes).context("the gradebook is not UTF-8")
-}
-
-fn header(report: &Report<'_>) -> Vec<String> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     let mut header = vec!["student".to_string()];
+    if report.roster {
+        header.extend(["name".to_string(), "lms_id".to_string()]);
+    }
     header.extend(report.slugs.iter().cloned());
-    header.extend(["total".to_string(), "max".to_string()]);
-    header
+    header.extend(["total", "max", "status"].map(String::from));
+    writer.write_record(&header)?;
+    for row in report.rows {
+        writer.write_record(fields(report, row))?;
+    }
+    Ok(String::from_utf8(writer.into_inner()?)?)
 }
 
-fn row(report: &Report<'_>, graded: &Graded) -> Vec<String> {
-    let mut fields = vec![graded.id.clone()];
+/// One student's fields, in the header's order.
+fn fields(report: &Report<'_>, row: &Row) -> Vec<String> {
+    let mut fields = vec![row.id.to_string()];
+    if report.roster {
+        fields.push(row.name.clone().unwrap_or_default());
+        fields.push(row.lms_id.clone().unwrap_or_default());
+    }
     fields.extend(report.slugs.iter().map(|slug| {
         report
-            .points(graded, slug)
+            .points(row, slug)
             .map_or_else(String::new, |(got, _)| got.to_string())
     }));
-    let (got, max) = report.total(graded);
-    fields.extend([got.to_string(), max.to_string()]);
+    let (got, max) = report.total(row);
+    fields.extend([got.to_string(), max.to_string(), status(row)]);
     fields
+}
+
+/// The status cell.
+fn status(row: &Row) -> String {
+    match (row.is_graded(), row.reason()) {
+        (false, Some(reason)) if row.entry.is_some() => format!("{}: {reason}", row.status()),
+        _ => row.status().to_string(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    /// One record through the same writer settings as the gradebook.
-    fn record(fields: &[&str]) -> String {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        writer.write_record(fields).unwrap();
-        String::from_utf8(writer.into_inner().unwrap()).unwrap()
-    }
+    use std::path::Path;
+
+    use crate::course::Course;
+    use crate::pipeline::roster::Roster;
+    use crate::pipeline::submission::{NotGradable, Submission};
+    use crate::pipeline::verdict::{Expectations, Graded};
+    use crate::report::{Report, row};
 
     #[test]
-    fn quotes_only_what_needs_quoting_and_reads_back() {
-        let fields = [
-            "alice",
-            "Lee, Ann",
-            "say \"hi\"",
-            "two\nlines",
-            "Олег",
-            "",
-            "9",
-        ];
-        let text = record(&fields);
+    fn every_row_is_a_csv_record_that_reads_back() {
+        let course = Course::load(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()).unwrap();
+        let roster = Roster::parse(
+            "Nina Petrova,\"Petrova, Nina\",\"10\"\"03\"\nОлег,Олег,\nabsent,\"Ab, Sent\",7\n",
+        )
+        .unwrap();
+        let graded = Graded {
+            id: "Nina Petrova".into(),
+            exercises: Vec::new(),
+            notes: Vec::new(),
+        };
+        let submission = Submission {
+            id: "Nina Petrova".into(),
+            entry: "Nina Petrova.tgz".into(),
+            ..Submission::default()
+        };
+        let refused = NotGradable {
+            id: "Олег".into(),
+            entry: "Олег.zip".into(),
+            reason: "`Олег.zip` is broken, \"badly\"; hand it in again".into(),
+            notes: Vec::new(),
+        };
+        let (rows, _) = row::rows(vec![graded], &[submission], vec![refused], Some(&roster));
+        let report = Report {
+            course: &course,
+            slugs: vec![course.exercises[0].slug.clone()],
+            rows: &rows,
+            skipped: &[],
+            roster: true,
+            expected: &Expectations::default(),
+            protections: Vec::new(),
+            compiler_protections: None,
+            versions: &crate::fingerprint::Versions {
+                grader: "g".into(),
+                course: "c".into(),
+            },
+            shard: None,
+            class: &[],
+            lang: crate::report::lang::Lang::En,
+        };
+        let text = super::csv(&report).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let records: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        let max = course.exercises[0].max_points().to_string();
         assert_eq!(
-            text,
-            "alice,\"Lee, Ann\",\"say \"\"hi\"\"\",\"two\nlines\",Олег,,9\n"
+            records,
+            [
+                [
+                    "Nina Petrova",
+                    "Petrova, Nina",
+                    "10\"03",
+                    "",
+                    "0",
+                    &max,
+                    "graded"
+                ],
+                [
+                    "absent",
+                    "Ab, Sent",
+                    "7",
+                    "",
+                    "0",
+                    &max,
+                    "nothing handed in"
+                ],
+                [
+                    "Олег",
+                    "Олег",
+                    "",
+                    "",
+                    "0",
+                    &max,
+                    "not gradable: `Олег.zip` is broken, \"badly\"; hand it in again"
+                ],
+            ],
+            "{text}"
         );
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(text.as_bytes());
-        let back = reader.records().next().unwrap().unwrap();
-        assert_eq!(back.iter().collect::<Vec<_>>(), fields);
     }
 }

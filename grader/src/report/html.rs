@@ -7,8 +7,9 @@
 use std::fmt::Write as _;
 
 use super::Report;
+use super::row::Row;
 use crate::course::Exercise;
-use crate::pipeline::verdict::{ExerciseVerdict, Fate, Graded, Status};
+use crate::pipeline::verdict::{ExerciseVerdict, Fate, Status};
 
 /// No fetch of any kind, no script; inline styles only.
 const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -101,20 +102,20 @@ fn percent(k: usize, n: usize) -> Option<usize> {
 }
 
 fn summary(report: &Report<'_>) -> String {
-    let students = report.graded.len();
+    let students = report.rows.len();
     let max = exercises(report).map(Exercise::max_points).sum::<u32>();
-    let sum: u32 = report.graded.iter().map(|g| report.total(g).0).sum();
+    let sum: u32 = report.rows.iter().map(|g| report.total(g).0).sum();
     let mean = if students == 0 {
         0.0
     } else {
         f64::from(sum) / students as f64
     };
     let full = report
-        .graded
+        .rows
         .iter()
         .filter(|g| max > 0 && report.total(g).0 == max)
         .count();
-    let skipped = match report.skipped.len() {
+    let skipped = match not_graded(report).len() {
         0 => String::new(),
         n => format!("; <a href=\"#skipped\">{n} hand-in(s) not graded</a>"),
     };
@@ -136,7 +137,7 @@ fn lessons(report: &Report<'_>) -> String {
 
 /// The points of every student who handed the lesson in.
 fn scores(report: &Report<'_>, slug: &str) -> Vec<u32> {
-    let graded = report.graded.iter();
+    let graded = report.rows.iter();
     graded
         .filter_map(|g| report.points(g, slug).map(|(got, _)| got))
         .collect()
@@ -160,7 +161,7 @@ fn lesson(report: &Report<'_>, exercise: &Exercise) -> String {
         n = escape(number(&exercise.slug)),
         title = escape(&exercise.manifest.title.en),
         k = scores.len(),
-        total = report.graded.len(),
+        total = report.rows.len(),
         chart = chart(&exercise.slug, &bins(&scores, max)),
     )
 }
@@ -270,9 +271,9 @@ fn rates<'a>(report: &'a Report<'_>) -> Vec<Rate<'a>> {
     let mut rates: Vec<Rate<'a>> = Vec::new();
     for exercise in exercises(report) {
         let verdicts: Vec<&ExerciseVerdict> = report
-            .graded
+            .rows
             .iter()
-            .filter_map(|g| g.exercises.iter().find(|e| e.slug == exercise.slug))
+            .filter_map(|g| g.exercises().iter().find(|e| e.slug == exercise.slug))
             .collect();
         for spec in &exercise.manifest.tests {
             let passed = verdicts
@@ -346,21 +347,21 @@ fn students(report: &Report<'_>) -> String {
         );
     }
     out.push_str("<th class=\"num\">total</th></tr></thead>\n<tbody>\n");
-    for graded in report.graded {
+    for graded in report.rows {
         out.push_str(&student_row(report, graded));
     }
     out.push_str("</tbody>\n</table>\n");
     out
 }
 
-fn student_row(report: &Report<'_>, graded: &Graded) -> String {
+fn student_row(report: &Report<'_>, graded: &Row) -> String {
     let mut out = format!(
         "<tr><td><a href=\"{}\">{}</a></td>",
         escape(&feedback_href(&graded.id)),
         escape(&graded.id)
     );
     for exercise in exercises(report) {
-        let verdict = graded.exercises.iter().find(|e| e.slug == exercise.slug);
+        let verdict = graded.exercises().iter().find(|e| e.slug == exercise.slug);
         out.push_str(&cell(verdict, exercise.max_points()));
     }
     let (got, max) = report.total(graded);
@@ -385,12 +386,23 @@ fn cell(verdict: Option<&ExerciseVerdict>, max: u32) -> String {
     format!("<td class=\"num {class}\" title=\"{title}\">{points}</td>")
 }
 
+/// What was not graded: the rows that could not be (with why) and the entries that are
+/// no student's.
+fn not_graded(report: &Report<'_>) -> Vec<String> {
+    let rows = report
+        .rows
+        .iter()
+        .filter_map(|r| r.reason().map(|why| format!("{}: {why}", r.id)));
+    rows.chain(report.skipped.iter().cloned()).collect()
+}
+
 fn skipped(report: &Report<'_>) -> String {
-    if report.skipped.is_empty() {
+    let entries = not_graded(report);
+    if entries.is_empty() {
         return String::new();
     }
     let mut out = String::from("<h2>Not graded</h2>\n<ul id=\"skipped\">\n");
-    for entry in report.skipped {
+    for entry in &entries {
         let _ = writeln!(out, "<li>{}</li>", escape(entry));
     }
     out.push_str("</ul>\n");

@@ -8,14 +8,18 @@
 //!   sentences in [`words`], the symptoms' words and hints in [`symptom`],
 //! - `report.html`, the class at a glance ([`html`]).
 //!
-//! Every file is rendered from one [`source::Source`], which `results.json` keeps.
+//! Each has one [`row::Row`] per entry of the submissions folder (graded or saying why
+//! not) and per roster student who handed in nothing. Every file is rendered from one
+//! [`source::Source`], which `results.json` keeps.
 
 pub mod feedback;
 pub mod gradebook;
 pub mod html;
 pub mod junit;
 pub mod lang;
+pub mod listing;
 pub mod results;
+pub mod row;
 pub mod source;
 pub mod symptom;
 pub mod table;
@@ -29,7 +33,8 @@ use sha2::Digest as _;
 
 use crate::course::Course;
 use crate::fingerprint::Versions;
-use crate::pipeline::verdict::{Expectations, Graded};
+use crate::pipeline::verdict::Expectations;
+use row::Row;
 
 /// What a grading run produced, plus what it could not take in.
 #[derive(Debug)]
@@ -38,10 +43,14 @@ pub struct Report<'a> {
     pub course: &'a Course,
     /// The exercises graded, in course order (all of them unless filtered).
     pub slugs: Vec<String>,
-    /// One per student, sorted by id.
-    pub graded: &'a [Graded],
-    /// Entries of the submissions folder that were not graded, with the reason.
+    /// One per entry of the submissions folder and per roster student who handed in
+    /// nothing, sorted by id.
+    pub rows: &'a [Row],
+    /// Entries of the submissions folder that are no student's (the grader's own output,
+    /// hidden files), with the reason.
     pub skipped: &'a [String],
+    /// Whether a roster was given (the gradebook then has name and LMS id columns).
+    pub roster: bool,
     /// The expected runs, for the diffs of visible tests.
     pub expected: &'a Expectations,
     /// The protections test processes ran under, in words.
@@ -70,8 +79,9 @@ impl<'a> Report<'a> {
             lang,
             course,
             slugs: source.slugs.clone(),
-            graded: &source.graded,
+            rows: &source.rows,
             skipped: &source.skipped,
+            roster: source.roster,
             expected,
             protections: source.protections.clone(),
             compiler_protections: source.compiler_protections.clone(),
@@ -84,10 +94,12 @@ impl<'a> Report<'a> {
     /// What `results.json` keeps to render this report again ([`source`]), without the run
     /// of any passing hidden test (that run is the hidden expected output).
     pub fn source(&self) -> source::Source {
-        let mut graded = self.graded.to_vec();
-        for row in &mut graded {
-            for exercise in &mut row.exercises {
-                *exercise = crate::pipeline::cache::without_hidden_runs(exercise);
+        let mut rows = self.rows.to_vec();
+        for row in &mut rows {
+            if let row::HandInOutcome::Graded(exercises) = &mut row.outcome {
+                for exercise in exercises {
+                    *exercise = crate::pipeline::cache::without_hidden_runs(exercise);
+                }
             }
         }
         source::Source {
@@ -95,8 +107,9 @@ impl<'a> Report<'a> {
             shard: self.shard,
             class: self.class.to_vec(),
             slugs: self.slugs.clone(),
-            graded,
+            rows,
             skipped: self.skipped.to_vec(),
+            roster: self.roster,
             protections: self.protections.clone(),
             compiler_protections: self.compiler_protections.clone(),
         }
@@ -114,21 +127,21 @@ pub fn write_all(report: &Report<'_>, out: &Path, gradescope: bool) -> Result<Ve
         write(out, "report.html", &html::page(report))?,
     ];
     let feedback_dir = out.join("feedback");
-    for graded in report.graded {
-        let name = format!("{}.md", file_name(&graded.id));
+    for row in report.rows {
+        let name = format!("{}.md", file_name(&row.id));
         written.push(write(
             &feedback_dir,
             &name,
-            &feedback::markdown(report, graded),
+            &feedback::markdown(report, row),
         )?);
     }
     if gradescope {
-        for graded in report.graded {
-            let dir = out.join("gradescope").join(file_name(&graded.id));
+        for row in report.rows {
+            let dir = out.join("gradescope").join(file_name(&row.id));
             written.push(write(
                 &dir,
                 "results.json",
-                &results::gradescope(report, graded)?,
+                &results::gradescope(report, row)?,
             )?);
         }
     }
@@ -192,10 +205,9 @@ fn is_reserved(id: &str) -> bool {
 }
 
 impl Report<'_> {
-    /// Points of a student in one exercise: `None` when not submitted.
-    pub fn points(&self, graded: &Graded, slug: &str) -> Option<(u32, u32)> {
-        graded
-            .exercises
+    /// Points of a student in one exercise: `None` when not handed in (or not graded).
+    pub fn points(&self, row: &Row, slug: &str) -> Option<(u32, u32)> {
+        row.exercises()
             .iter()
             .find(|e| e.slug == slug)
             .map(|e| (e.points(), e.max_points()))
@@ -211,9 +223,9 @@ impl Report<'_> {
     }
 
     /// A student's total and the course maximum over the graded exercises.
-    pub fn total(&self, graded: &Graded) -> (u32, u32) {
+    pub fn total(&self, row: &Row) -> (u32, u32) {
         self.slugs.iter().fold((0, 0), |(got, max), slug| {
-            let points = self.points(graded, slug).map_or(0, |(p, _)| p);
+            let points = self.points(row, slug).map_or(0, |(p, _)| p);
             (got + points, max + self.max_points(slug))
         })
     }

@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::Report;
 use super::feedback;
 use super::lang::Lang;
+use super::row::{HandInOutcome, Row};
 use super::words;
-use crate::pipeline::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
+use crate::pipeline::verdict::{ExerciseVerdict, Fate, Status, TestVerdict};
 
 /// Version of the `results.json` schema. 2: `not_compiled` no longer covers compiled code
 /// whose tests produced no result (now `no_result`); failing tests carry their `message`
@@ -60,6 +61,16 @@ struct TestInfo<'a> {
 #[derive(Serialize)]
 struct Student<'a> {
     id: &'a str,
+    /// From the roster.
+    name: Option<&'a str>,
+    /// From the roster.
+    lms_id: Option<&'a str>,
+    /// The entry of the submissions folder (absent: nothing handed in).
+    entry: Option<&'a str>,
+    /// `graded`, `not_gradable` or `nothing_handed_in`.
+    status: &'static str,
+    /// Why it was not graded and what to do (absent when graded).
+    reason: Option<&'a str>,
     points: u32,
     max_points: u32,
     notes: &'a [String],
@@ -124,7 +135,7 @@ pub fn json(report: &Report<'_>) -> Result<String> {
                 .collect(),
         })
         .collect();
-    let students = report.graded.iter().map(|g| student(report, g)).collect();
+    let students = report.rows.iter().map(|g| student(report, g)).collect();
     let results = Results {
         schema: "tokio-course-grader/results",
         version: SCHEMA_VERSION,
@@ -157,13 +168,13 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
-fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
+fn student<'a>(report: &'a Report<'_>, graded: &'a Row) -> Student<'a> {
     let (points, max_points) = report.total(graded);
     let exercises = report
         .slugs
         .iter()
         .map(
-            |slug| match graded.exercises.iter().find(|e| &e.slug == slug) {
+            |slug| match graded.exercises().iter().find(|e| &e.slug == slug) {
                 Some(e) => handed_in(report, e),
                 None => not_handed_in(report, slug),
             },
@@ -171,6 +182,15 @@ fn student<'a>(report: &'a Report<'_>, graded: &'a Graded) -> Student<'a> {
         .collect();
     Student {
         id: &graded.id,
+        name: graded.name.as_deref(),
+        lms_id: graded.lms_id.as_deref(),
+        entry: graded.entry.as_deref(),
+        status: match graded.outcome {
+            HandInOutcome::Graded(_) => "graded",
+            HandInOutcome::NotGradable(_) => "not_gradable",
+            HandInOutcome::NothingHandedIn => "nothing_handed_in",
+        },
+        reason: graded.reason(),
         points,
         max_points,
         notes: &graded.notes,
@@ -276,10 +296,10 @@ struct GradescopeTest {
 
 /// One student's results in Gradescope's autograder format, its texts in Markdown. Hidden
 /// tests are visible only after grades are published.
-pub fn gradescope(report: &Report<'_>, graded: &Graded) -> Result<String> {
+pub fn gradescope(report: &Report<'_>, graded: &Row) -> Result<String> {
     let (score, max_score) = report.total(graded);
     let tests = graded
-        .exercises
+        .exercises()
         .iter()
         .flat_map(|e| e.tests.iter().map(move |t| gradescope_test(report, e, t)))
         .collect();
@@ -317,9 +337,9 @@ fn gradescope_test(report: &Report<'_>, e: &ExerciseVerdict, t: &TestVerdict) ->
 
 /// The text for the whole submission: intake notes, then per lesson the points and, for a
 /// lesson that was refused or did not compile, why (once, not only under each test).
-fn gradescope_output(report: &Report<'_>, graded: &Graded) -> String {
+fn gradescope_output(report: &Report<'_>, graded: &Row) -> String {
     let mut parts: Vec<String> = graded.notes.iter().map(|n| format!("> {n}")).collect();
-    for e in &graded.exercises {
+    for e in graded.exercises() {
         let mut part = format!("**{}: {} / {}**", e.slug, e.points(), e.max_points());
         if let Some(why) = feedback::fate_markdown(&e.fate, report.lang) {
             part = format!("{part}\n\n{why}");

@@ -19,9 +19,9 @@ use std::str::FromStr;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use super::row::{HandInOutcome, Row};
 use crate::course::Course;
 use crate::fingerprint::Versions;
-use crate::pipeline::verdict::Graded;
 
 /// One part of a class: the K-th of N (`--shard K/N`, K from 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,10 +81,13 @@ pub struct Source {
     pub class: Vec<String>,
     /// The exercises graded, in course order.
     pub slugs: Vec<String>,
-    /// One per student graded, sorted by id.
-    pub graded: Vec<Graded>,
-    /// Entries of the submissions folder that were not graded, with the reason.
+    /// One per entry graded or not, and per roster student who handed in nothing, sorted
+    /// by id.
+    pub rows: Vec<Row>,
+    /// Entries of the submissions folder that are no student's, with the reason.
     pub skipped: Vec<String>,
+    /// Whether a roster was given.
+    pub roster: bool,
     /// The protections test processes ran under, in words.
     pub protections: Vec<String>,
     /// How the compiler was confined, in words (`None`: not at all).
@@ -135,25 +138,31 @@ impl Source {
             "the earlier run in --out",
             "this run",
         )?;
-        let regraded: BTreeSet<String> = fresh.graded.iter().map(|g| g.id.clone()).collect();
+        let regraded: BTreeSet<String> = fresh.rows.iter().map(|r| r.id.to_string()).collect();
         let chosen = |id: &str| students.is_empty() || students.iter().any(|s| s == id);
-        let mut rows: BTreeMap<String, Graded> =
-            self.graded.into_iter().map(|g| (g.id.clone(), g)).collect();
-        for mut row in fresh.graded {
-            if let Some(old) = rows.remove(&row.id) {
-                let kept = old
-                    .exercises
-                    .into_iter()
-                    .filter(|e| !slugs.contains(&e.slug));
-                row.exercises.extend(kept);
+        let mut rows: BTreeMap<String, Row> = self
+            .rows
+            .into_iter()
+            .map(|r| (r.id.to_string(), r))
+            .collect();
+        for mut row in fresh.rows {
+            if let Some(old) = rows.remove(row.id.as_str())
+                && let (HandInOutcome::Graded(new), HandInOutcome::Graded(before)) =
+                    (&mut row.outcome, old.outcome)
+            {
+                new.extend(before.into_iter().filter(|e| !slugs.contains(&e.slug)));
+                new.sort_by_key(|e| order.iter().position(|s| *s == e.slug));
             }
-            rows.insert(row.id.clone(), row);
+            rows.insert(row.id.to_string(), row);
         }
         // A chosen student who handed in nothing of the chosen lessons this time loses those
         // cells (their row was not in `fresh`).
         for row in rows.values_mut() {
-            if chosen(&row.id) && !regraded.contains(&row.id) {
-                row.exercises.retain(|e| !slugs.contains(&e.slug));
+            if chosen(row.id.as_str())
+                && !regraded.contains(row.id.as_str())
+                && let HandInOutcome::Graded(exercises) = &mut row.outcome
+            {
+                exercises.retain(|e| !slugs.contains(&e.slug));
             }
         }
         let class: BTreeSet<String> = self.class.into_iter().chain(fresh.class).collect();
@@ -167,8 +176,9 @@ impl Source {
             shard: None,
             class: class.into_iter().collect(),
             slugs,
-            graded: rows.into_values().collect(),
+            rows: rows.into_values().collect(),
             skipped: fresh.skipped,
+            roster: self.roster || fresh.roster,
             protections: fresh.protections,
             compiler_protections: fresh.compiler_protections,
         })
@@ -196,7 +206,7 @@ pub fn merge(shards: Vec<(PathBuf, Source)>) -> Result<Source> {
     let mut seen: BTreeMap<usize, PathBuf> = BTreeMap::new();
     let mut owner: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut merged = first.clone();
-    merged.graded.clear();
+    merged.rows.clear();
     merged.skipped.clear();
     merged.shard = None;
     for (dir, shard) in shards {
@@ -226,15 +236,15 @@ pub fn merge(shards: Vec<(PathBuf, Source)>) -> Result<Source> {
                 first_dir.display()
             );
         }
-        for row in shard.graded {
-            if let Some(other) = owner.insert(row.id.clone(), dir.clone()) {
+        for row in shard.rows {
+            if let Some(other) = owner.insert(row.id.to_string(), dir.clone()) {
                 bail!(
                     "student `{}` was graded in both {} and {what}",
                     row.id,
                     other.display()
                 );
             }
-            merged.graded.push(row);
+            merged.rows.push(row);
         }
         merged.skipped.extend(shard.skipped);
     }
@@ -254,7 +264,7 @@ pub fn merge(shards: Vec<(PathBuf, Source)>) -> Result<Source> {
     if !unowned.is_empty() {
         bail!("student(s) {unowned:?} of the class are in no shard: merge all shards of one class");
     }
-    merged.graded.sort_by(|a, b| a.id.cmp(&b.id));
+    merged.rows.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(merged)
 }
 
@@ -320,29 +330,33 @@ mod tests {
         }
     }
 
-    fn row(id: &str, cells: &[(&str, Fate)]) -> Graded {
-        Graded {
+    fn row(id: &str, cells: &[(&str, Fate)]) -> Row {
+        Row {
             id: id.into(),
-            exercises: cells.iter().map(|(s, f)| cell(s, f.clone())).collect(),
+            name: None,
+            lms_id: None,
+            entry: Some(id.into()),
             notes: Vec::new(),
+            outcome: HandInOutcome::Graded(cells.iter().map(|(s, f)| cell(s, f.clone())).collect()),
         }
     }
 
-    fn source(class: &[&str], graded: Vec<Graded>, shard: Option<Shard>) -> Source {
+    fn source(class: &[&str], rows: Vec<Row>, shard: Option<Shard>) -> Source {
         Source {
             versions: versions("c1"),
             shard,
             class: class.iter().map(|s| s.to_string()).collect(),
             slugs: vec!["01".into(), "02".into()],
-            graded,
+            rows,
             skipped: Vec::new(),
+            roster: false,
             protections: Vec::new(),
             compiler_protections: None,
         }
     }
 
     fn ids(source: &Source) -> Vec<&str> {
-        source.graded.iter().map(|g| g.id.as_str()).collect()
+        source.rows.iter().map(|r| r.id.as_str()).collect()
     }
 
     fn strings(items: &[&str]) -> Vec<String> {
@@ -398,9 +412,9 @@ mod tests {
             .unwrap();
         assert_eq!(ids(&after), ["alice", "bob", "carol"]);
         assert_eq!(after.slugs, order);
-        assert_eq!(after.graded[0].exercises.len(), 2, "alice untouched");
-        let bob: Vec<(&str, &Fate)> = after.graded[1]
-            .exercises
+        assert_eq!(after.rows[0].exercises().len(), 2, "alice untouched");
+        let bob: Vec<(&str, &Fate)> = after.rows[1]
+            .exercises()
             .iter()
             .map(|e| (e.slug.as_str(), &e.fate))
             .collect();
@@ -428,13 +442,13 @@ mod tests {
                 &strings(&["01", "02"]),
             )
             .unwrap();
-        let bob: Vec<&str> = after.graded[1]
-            .exercises
+        let bob: Vec<&str> = after.rows[1]
+            .exercises()
             .iter()
             .map(|e| e.slug.as_str())
             .collect();
         assert_eq!(bob, ["01"]);
-        assert_eq!(after.graded[0].exercises.len(), 1);
+        assert_eq!(after.rows[0].exercises().len(), 1);
     }
 
     #[test]
@@ -490,7 +504,7 @@ mod tests {
         assert!(error(twice).contains("are both shard 1/2"));
 
         let mut overlap = shards(&class, 2);
-        overlap[1].1.graded.push(row("ann", &[]));
+        overlap[1].1.rows.push(row("ann", &[]));
         assert!(error(overlap).contains("student `ann` was graded in both"));
 
         let mut other_course = shards(&class, 2);
@@ -510,7 +524,7 @@ mod tests {
         assert!(error(other_class).contains("different classes"));
 
         let mut lost = shards(&class, 2);
-        lost[1].1.graded.pop();
+        lost[1].1.rows.pop();
         assert!(error(lost).contains("in no shard"));
     }
 }

@@ -7,7 +7,7 @@ use super::Report;
 /// Renders the table; exercises are headed by their number.
 pub fn render(report: &Report<'_>) -> String {
     let width = report
-        .graded
+        .rows
         .iter()
         .map(|g| g.id.chars().count())
         .max()
@@ -19,7 +19,7 @@ pub fn render(report: &Report<'_>) -> String {
         .map(|s| s.split('-').next().unwrap_or(s).to_string())
         .collect();
     let cells: Vec<Vec<String>> = report
-        .graded
+        .rows
         .iter()
         .map(|graded| {
             let mut row: Vec<String> = report
@@ -55,12 +55,19 @@ pub fn render(report: &Report<'_>) -> String {
         let _ = write!(out, "  {header:>w$}");
     }
     out.push('\n');
-    for (graded, row) in report.graded.iter().zip(&cells) {
+    for (graded, row) in report.rows.iter().zip(&cells) {
         let _ = write!(out, "{:width$}", graded.id);
         for (cell, w) in row.iter().zip(&widths) {
             let _ = write!(out, "  {cell:>w$}");
         }
         out.push('\n');
+    }
+    for row in report.rows {
+        if let (Some(reason), Some(entry)) = (row.reason(), &row.entry) {
+            let _ = writeln!(out, "not graded {entry}: {reason}");
+        } else if let Some(reason) = row.reason() {
+            let _ = writeln!(out, "{reason}: {}", row.id);
+        }
     }
     for skipped in report.skipped {
         let _ = writeln!(out, "skipped {skipped}");

@@ -16,9 +16,10 @@ use grader::fingerprint::Versions;
 use grader::pipeline::build::BuildFailure;
 use grader::pipeline::outcome::Outcome;
 use grader::pipeline::run::Observed;
-use grader::pipeline::verdict::{self, Expectations, Graded};
+use grader::pipeline::verdict::{self, Expectations};
 use grader::report::Report;
 use grader::report::lang::Lang;
+use grader::report::row::{HandInOutcome, Row};
 use timeline_check::Evidence;
 
 /// A line only the hidden test's expected run holds: no report may ever show it.
@@ -54,7 +55,7 @@ pub struct Class {
     pub dir: tempfile::TempDir,
     pub course: Course,
     pub expected: Expectations,
-    pub graded: Vec<Graded>,
+    pub graded: Vec<Row>,
     pub skipped: Vec<String>,
     /// The versions results.json records (fixed, so snapshots are stable).
     pub versions: Versions,
@@ -73,8 +74,9 @@ impl Class {
                 .iter()
                 .map(|e| e.slug.clone())
                 .collect(),
-            graded: &self.graded,
+            rows: &self.graded,
             skipped: &self.skipped,
+            roster: false,
             expected: &self.expected,
             protections: vec![
                 "own process group, killed as a whole".to_string(),
@@ -202,11 +204,14 @@ pub fn class() -> Class {
     }
 }
 
-fn student(id: &str, exercises: Vec<verdict::ExerciseVerdict>) -> Graded {
-    Graded {
-        id: id.to_string(),
-        exercises,
+fn student(id: &str, exercises: Vec<verdict::ExerciseVerdict>) -> Row {
+    Row {
+        id: id.into(),
+        name: None,
+        lms_id: None,
+        entry: Some(id.to_string()),
         notes: Vec::new(),
+        outcome: HandInOutcome::Graded(exercises),
     }
 }
 
