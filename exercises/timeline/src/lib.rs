@@ -25,13 +25,17 @@
 
 mod capture;
 mod demo;
+mod settle;
 mod sink;
+mod ties;
 mod transcript;
 mod watchdog;
 
 pub use capture::{Outcome, Run, capture};
 pub use demo::{PAUSED_ENV, demo};
+pub use settle::{SETTLE_TURNS, settle};
 pub use sink::{MAX_EVENTS, say};
+pub use ties::{TIES_NOTE, Ties, has_ties};
 pub use transcript::{BLOCKING_THRESHOLD, Blocking, Event, Transcript};
 pub use watchdog::{EVIDENCE_ENV, HUNG_ENV, WALL_LIMIT, WALL_LIMIT_ENV, wall_limit};
 
