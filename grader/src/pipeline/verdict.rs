@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
+use timeline_check::Evidence;
 
 use crate::course::{Course, Exercise, TestSpec};
 use crate::pipeline::build::Built;
@@ -292,6 +293,8 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
             if expected.is_none() {
                 verdict.message =
                     Some("no expected run (snapshot) exists for this test".to_string());
+            } else if verdict.status == Status::Failed {
+                verdict.message = ties_note(evidence, expected, &actual);
             }
             verdict.actual = Some(actual);
             verdict.blocking = evidence.blocking.clone();
@@ -321,13 +324,20 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
     }
 }
 
+/// The note beside a difference in which lines of one instant were shown sorted (the
+/// test did not declare their order), so the student does not chase an order that is not
+/// graded; the student's `cargo test` says the same.
+fn ties_note(evidence: &Evidence, expected: Option<&str>, actual: &str) -> Option<String> {
+    let ties = expected.is_some_and(timeline_check::has_ties) || timeline_check::has_ties(actual);
+    (evidence.ties_sorted && ties).then(|| timeline_check::TIES_NOTE.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::course::{Manifest, Suite};
     use std::path::PathBuf;
     use std::time::Duration;
-    use timeline_check::Evidence;
 
     /// Lesson `01` with a visible test `a` (2 points) and a hidden test `b` (3 points).
     fn exercise() -> Exercise {
@@ -374,6 +384,7 @@ mod tests {
             wall_ms: 1.5,
             module: String::new(),
             nonce: String::new(),
+            ties_sorted: true,
         })
     }
 
@@ -458,6 +469,30 @@ mod tests {
         assert!(never.fate.compiled());
         assert_eq!(never.points(), 0);
         assert_eq!(never.tests[1].message.as_deref(), Some("why"));
+    }
+
+    #[test]
+    fn a_failed_run_with_lines_of_one_instant_says_their_order_is_not_graded() {
+        let tie = "[ 0s] ok\n[ 0s] ok";
+        let tests = BTreeMap::from([("a".to_string(), evidence(tie))]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+        assert_eq!(verdict.tests[0].status, Status::Failed);
+        assert_eq!(
+            verdict.tests[0].message.as_deref(),
+            Some(timeline_check::TIES_NOTE)
+        );
+        // Declared order (not sorted), or no tie on either side: no note.
+        let mut declared = evidence(tie);
+        if let Observed::Evidence(e) = &mut declared {
+            e.ties_sorted = false;
+        }
+        let no_tie = evidence("[ 1s] late");
+        for observed in [declared, no_tie] {
+            let tests = BTreeMap::from([("a".to_string(), observed)]);
+            let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+            assert_eq!(verdict.tests[0].status, Status::Failed);
+            assert_eq!(verdict.tests[0].message, None);
+        }
     }
 
     #[test]
