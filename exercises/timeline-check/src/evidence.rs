@@ -48,7 +48,7 @@ pub struct Evidence {
     pub nonce: String,
     /// Whether `rendered` shows lines of one instant sorted (the default) rather than in
     /// the order the test declared ([`Run::in_printed_order`](timeline::Run::in_printed_order)):
-    /// a difference then carries [`timeline::TIES_NOTE`] when either run has such lines.
+    /// a difference then carries [`timeline::TIES_NOTE`] when the run has such lines.
     #[serde(default)]
     pub ties_sorted: bool,
 }

@@ -294,7 +294,7 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
                 verdict.message =
                     Some("no expected run (snapshot) exists for this test".to_string());
             } else if verdict.status == Status::Failed {
-                verdict.message = ties_note(evidence, expected, &actual);
+                verdict.message = ties_note(evidence, &actual);
             }
             verdict.actual = Some(actual);
             verdict.blocking = evidence.blocking.clone();
@@ -324,12 +324,12 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
     }
 }
 
-/// The note beside a difference in which lines of one instant were shown sorted (the
-/// test did not declare their order), so the student does not chase an order that is not
-/// graded; the student's `cargo test` says the same.
-fn ties_note(evidence: &Evidence, expected: Option<&str>, actual: &str) -> Option<String> {
-    let ties = expected.is_some_and(timeline_check::has_ties) || timeline_check::has_ties(actual);
-    (evidence.ties_sorted && ties).then(|| timeline_check::TIES_NOTE.to_string())
+/// The note beside a difference when the student's run had lines of one instant and they
+/// are shown sorted (the test did not declare their order), so the student does not chase
+/// an order that is not graded; the student's `cargo test` says the same.
+fn ties_note(evidence: &Evidence, actual: &str) -> Option<String> {
+    (evidence.ties_sorted && timeline_check::has_ties(actual))
+        .then(|| timeline_check::TIES_NOTE.to_string())
 }
 
 #[cfg(test)]
@@ -493,6 +493,21 @@ mod tests {
             assert_eq!(verdict.tests[0].status, Status::Failed);
             assert_eq!(verdict.tests[0].message, None);
         }
+    }
+
+    #[test]
+    fn no_note_when_only_the_expected_run_has_lines_of_one_instant() {
+        let tied = (
+            ("01".to_string(), "a".to_string()),
+            Some("[ 0s] x\n[ 0s] y".into()),
+        );
+        let expectations = Expectations {
+            runs: BTreeMap::from([tied]),
+        };
+        let tests = BTreeMap::from([("a".to_string(), evidence("[ 1s] late"))]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations);
+        assert_eq!(verdict.tests[0].status, Status::Failed);
+        assert_eq!(verdict.tests[0].message, None);
     }
 
     #[test]
