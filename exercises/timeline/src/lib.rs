@@ -7,6 +7,11 @@
 //! every run prints the same timeline. Tests compare that timeline with a snapshot through
 //! the `timeline-check` crate (its `capture` and `check!`).
 //!
+//! Lines printed at the same virtual instant render sorted by their text ([`Ties`]): tokio
+//! promises no order among tasks that wake together, so a run is compared on which lines
+//! each instant has, not their order, unless the test declares it with
+//! [`Run::in_printed_order`]. A test that polls by hand calls [`settle`] before it looks.
+//!
 //! ```
 //! use std::time::Duration;
 //! use timeline::{capture, say};
