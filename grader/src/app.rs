@@ -99,11 +99,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 out.display()
             );
             // As for `grade`: 1 when some entry of the class could not be graded.
-            Ok(if merged.rows.iter().all(|r| r.entry.is_none() || r.is_graded()) {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            Ok(
+                if merged
+                    .rows
+                    .iter()
+                    .all(|r| r.entry.is_none() || r.is_graded())
+                {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                },
+            )
         }
         Command::Bless { exercise } => {
             let selected = select(&course, exercise)?;

@@ -3,7 +3,9 @@
 //!
 //! The chunks come from a stream of the test that waits before each chunk and prints it
 //! (`chunk "..."`) just before handing it over, so the transcript shows which chunk let
-//! each line out.
+//! each line out. Lines printed at the same instant are checked in the order printed
+//! (`in_printed_order`): the chunk, then its lines in the order they were yielded, then
+//! the end; that order is the stream's, and what the lesson teaches.
 
 use std::time::Duration;
 
@@ -62,7 +64,7 @@ fn lines_come_as_soon_as_their_chunk_arrives() {
     .map(|chunk| chunk.as_bytes().to_vec())
     .collect();
     let run = capture(LIMIT, print_lines(arriving(chunks, ms(100))));
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -75,11 +77,14 @@ fn a_character_cut_between_chunks_comes_out_whole() {
         LIMIT,
         print_lines(arriving(cut(text, &[3, 15, 25]), ms(250))),
     );
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 /// Feeds the stream by hand through a channel and polls it on a mock task
 /// (`tokio_test::task::spawn`), printing every answer and whether the task was woken.
+/// After each send the runtime settles ([`timeline::settle`]: a few scheduler turns, the
+/// clock still), so a correct `lines` that reads its chunks in a task of its own has
+/// passed the wake on. The lines are the test's own steps, so their order is checked.
 #[test]
 fn lines_step_by_step() {
     let run = capture(LIMIT, async {
@@ -92,19 +97,22 @@ fn lines_step_by_step() {
         say!("poll: {:?}", lines.poll_next());
         say!("woken: {}", lines.is_woken());
         send("ab");
+        timeline::settle().await;
         say!("woken: {}", lines.is_woken());
         say!("poll: {:?}", lines.poll_next());
         say!("woken: {}", lines.is_woken());
         send("c\nde\nf");
+        timeline::settle().await;
         say!("woken: {}", lines.is_woken());
         say!("poll: {:?}", lines.poll_next());
         say!("poll: {:?}", lines.poll_next());
         say!("poll: {:?}", lines.poll_next());
         say!("close the channel");
         sender.close_channel();
+        timeline::settle().await;
         say!("woken: {}", lines.is_woken());
         say!("poll: {:?}", lines.poll_next());
         say!("poll: {:?}", lines.poll_next());
     });
-    check!(run);
+    check!(run.in_printed_order());
 }

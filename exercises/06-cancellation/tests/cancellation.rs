@@ -7,6 +7,10 @@
 //! cleanups take different times (their rollbacks never coincide). After the code under
 //! test returns, the tests count the tasks still alive and keep the clock running for a
 //! while: a worker left behind would show up there.
+//!
+//! Lines printed at the same instant are checked in the order printed
+//! (`in_printed_order`): they are one chain of causes, the order the README's task
+//! teaches (a worker's rollback, then its last words, then whoever waited for it).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -76,7 +80,7 @@ fn db_operation_commits_until_shutdown_then_rolls_back() {
         let db = Worker::new("db", ms(1000), ms(1000));
         db_operation(db, shutdown_at(ms(2500))).await
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -85,7 +89,7 @@ fn shutdown_before_the_first_commit_rolls_back_round_one() {
         let db = Worker::new("db", ms(1000), ms(800));
         db_operation(db, shutdown_at(ms(400))).await
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -94,7 +98,7 @@ fn a_failing_round_ends_the_worker_with_its_error() {
         let db = Worker::new("db", ms(1000), ms(1000)).failing_in_round(3);
         db_operation(db, std::future::pending()).await
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -107,7 +111,7 @@ fn shutdown_after_waits_until_the_worker_has_cleaned_up() {
         say!("test: later");
         result
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -126,17 +130,17 @@ fn supervisor_cancels_the_others_and_waits_for_their_cleanup() {
         say!("test: later");
         report
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
 fn traffic_in_time_is_included() {
     let run = capture(LIMIT, map_then_look_around("Moscow", ms(400), ms(1000)));
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
 fn slow_traffic_is_cancelled_and_the_map_comes_without_it() {
     let run = capture(LIMIT, map_then_look_around("Kazan", ms(10_000), ms(1000)));
-    check!(run);
+    check!(run.in_printed_order());
 }

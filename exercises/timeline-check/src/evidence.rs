@@ -46,6 +46,11 @@ pub struct Evidence {
     pub module: String,
     /// The nonce the grader handed the process that signed this evidence.
     pub nonce: String,
+    /// Whether `rendered` shows lines of one instant sorted (the default) rather than in
+    /// the order the test declared ([`Run::in_printed_order`](timeline::Run::in_printed_order)):
+    /// a difference then carries [`timeline::TIES_NOTE`] when the run has such lines.
+    #[serde(default)]
+    pub ties_sorted: bool,
 }
 
 /// What evidence must be bound to, to count for a process the grader started.
@@ -153,8 +158,9 @@ fn refuse(why: &str) -> ! {
 /// What the `check!` macro must do next.
 #[derive(Debug)]
 pub enum CheckMode {
-    /// Assert this rendered run against the insta snapshot.
-    Snapshot(String),
+    /// Assert this rendered run against the snapshot; the run's order of same-instant
+    /// lines says whether a difference carries [`timeline::TIES_NOTE`].
+    Snapshot(String, timeline::Ties),
     /// Nothing: the run was written as evidence for the grader.
     Recorded,
 }
@@ -168,7 +174,7 @@ pub fn check_mode<T: Debug>(file: &str, module: &str, test: &str, run: &Run<T>) 
         if let Some(diagnosis) = &blocking {
             eprintln!("note: {diagnosis}\n");
         }
-        return CheckMode::Snapshot(rendered);
+        return CheckMode::Snapshot(rendered, run.ties);
     }
     let handed = crate::secret::taken().unwrap_or_else(|why| refuse(&why));
     let evidence = Evidence {
@@ -179,6 +185,7 @@ pub fn check_mode<T: Debug>(file: &str, module: &str, test: &str, run: &Run<T>) 
         wall_ms: run.wall().as_secs_f64() * 1000.0,
         module: module.to_string(),
         nonce: handed.nonce.clone(),
+        ties_sorted: run.ties == timeline::Ties::Sorted,
     };
     // One write of one line on the locked real stdout: libtest's capture of `println!`
     // does not see it, and other threads' lines do not cut into it.
@@ -209,6 +216,7 @@ mod tests {
             wall_ms: 1.5,
             module: "batch::s001::s".into(),
             nonce: "n1".into(),
+            ties_sorted: true,
         }
     }
 

@@ -12,6 +12,10 @@
 //! }
 //! ```
 //!
+//! Lines printed at the same virtual instant are compared as a multiset: the run shows
+//! them sorted by text, so every order tokio may choose renders the same. A test whose
+//! lesson teaches that order declares it: `check!(run.in_printed_order())`.
+//!
 //! When a student runs `cargo test`, `check!` compares with an insta snapshot file. Under the
 //! grader it prints evidence signed with a secret the grader hands the test process, which
 //! this crate takes before `main`, before any code under test runs, and then confines the
@@ -29,15 +33,15 @@ use std::time::Duration;
 pub use evidence::{Binding, CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, check_mode};
 pub use secret::Handed;
 pub use snapshot::{compare, contents, diff, snapshot_path};
-pub use timeline::{Outcome, Run};
+pub use timeline::{Outcome, Run, TIES_NOTE, Ties, has_ties};
 
 /// What `check!` does for a student: fails the test, with the diff and what to do, unless
 /// `rendered` is the snapshot of `test` (see [`snapshot_path`]). Never writes a snapshot.
 #[doc(hidden)]
 #[track_caller]
-pub fn assert_snapshot(manifest_dir: &str, file: &str, test: &str, rendered: &str) {
+pub fn assert_snapshot(manifest_dir: &str, file: &str, test: &str, rendered: &str, ties: Ties) {
     let path = snapshot_path(std::path::Path::new(manifest_dir), file, test);
-    if let Err(failure) = compare(&path, test, rendered) {
+    if let Err(failure) = compare(&path, test, rendered, ties) {
         panic!("{failure}");
     }
 }
@@ -82,12 +86,13 @@ macro_rules! check {
         let run = &$run;
         let test = $crate::__function_name!();
         match $crate::check_mode(::std::file!(), ::std::module_path!(), test, run) {
-            $crate::CheckMode::Snapshot(rendered) => {
+            $crate::CheckMode::Snapshot(rendered, ties) => {
                 $crate::assert_snapshot(
                     ::std::env!("CARGO_MANIFEST_DIR"),
                     ::std::file!(),
                     test,
                     &rendered,
+                    ties,
                 );
             }
             $crate::CheckMode::Recorded => {}
@@ -117,7 +122,7 @@ macro_rules! check {
 /// (no secret on the way) it fails the test, saying so, rather than pass unchecked.
 #[doc(hidden)]
 pub fn record<T: std::fmt::Debug>(file: &str, module: &str, test: &str, run: &Run<T>) {
-    if let CheckMode::Snapshot(_) = check_mode(file, module, test, run) {
+    if let CheckMode::Snapshot(..) = check_mode(file, module, test, run) {
         panic!(
             "timeline-check was built with its `grading` feature, which only records evidence \
              for the grader; run the tests without that feature to compare snapshots"

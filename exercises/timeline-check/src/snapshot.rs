@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use similar::{ChangeTag, TextDiff};
+use timeline::{TIES_NOTE, Ties, has_ties};
 
 /// Where the snapshot of `test` in the test file `file` (as `file!()` names it, relative
 /// to the workspace root cargo compiles from) lies: `<dir of file>/snapshots/<stem>__<test>.snap`.
@@ -56,8 +57,9 @@ pub fn contents(snap: &str) -> String {
 }
 
 /// Compares `rendered` with the snapshot at `path`; on a difference, the diff and what to
-/// do, in words. Reads the file, never writes it.
-pub fn compare(path: &Path, test: &str, rendered: &str) -> Result<(), String> {
+/// do, in words, with [`TIES_NOTE`] when the run had lines of one instant and `ties` shows
+/// them sorted. Reads the file, never writes it.
+pub fn compare(path: &Path, test: &str, rendered: &str, ties: Ties) -> Result<(), String> {
     let snap = std::fs::read_to_string(path).map_err(|error| {
         format!(
             "timeline-check: cannot read the snapshot of `{test}`, {}: {error}. The \
@@ -72,8 +74,13 @@ pub fn compare(path: &Path, test: &str, rendered: &str) -> Result<(), String> {
     if expected == actual {
         return Ok(());
     }
+    let note = if ties == Ties::Sorted && has_ties(actual) {
+        format!("{TIES_NOTE}\n")
+    } else {
+        String::new()
+    };
     Err(format!(
-        "{}\ntimeline-check: `{test}` printed another timeline than its snapshot {} \
+        "{}\n{note}timeline-check: `{test}` printed another timeline than its snapshot {} \
          (`-` what the course expects, `+` what your code did). Fix your code until they \
          match: the snapshots are the course's, and this check neither writes nor accepts \
          new ones (`INSTA_UPDATE`, `INSTA_FORCE_PASS` and `cargo insta` change nothing \
@@ -139,12 +146,42 @@ mod tests {
             "---\nsource: s.rs\n---\n[  0.000s] a\n[  1.000s] b\n",
         )
         .unwrap();
-        assert_eq!(compare(&path, "t", "[  0.000s] a\n[  1.000s] b"), Ok(()));
-        let error = compare(&path, "t", "[  0.000s] a\n[  0.000s] b").unwrap_err();
+        let sorted = Ties::Sorted;
+        assert_eq!(
+            compare(&path, "t", "[  0.000s] a\n[  1.000s] b", sorted),
+            Ok(())
+        );
+        let error = compare(&path, "t", "[  0.000s] a\n[  2.000s] b", sorted).unwrap_err();
         assert!(error.contains("    2       │-[  1.000s] b"), "{error}");
-        assert!(error.contains("          2 │+[  0.000s] b"), "{error}");
+        assert!(error.contains("          2 │+[  2.000s] b"), "{error}");
         assert!(error.contains("Fix your code"), "{error}");
-        let missing = compare(&dir.path().join("nope.snap"), "t", "").unwrap_err();
+        assert!(!error.contains(TIES_NOTE), "no ties, no note: {error}");
+        let missing = compare(&dir.path().join("nope.snap"), "t", "", sorted).unwrap_err();
         assert!(missing.contains("restore the file"), "{missing}");
+    }
+
+    #[test]
+    fn a_difference_with_lines_of_one_instant_says_they_are_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s__t.snap");
+        std::fs::write(
+            &path,
+            "---\nsource: s.rs\n---\n[  0.000s] a\n[  1.000s] b\n",
+        )
+        .unwrap();
+        let tie = "[  0.000s] a\n[  0.000s] b";
+        let error = compare(&path, "t", tie, Ties::Sorted).unwrap_err();
+        assert!(error.contains(TIES_NOTE), "{error}");
+        // A test that declared the order grades it: no note.
+        let error = compare(&path, "t", tie, Ties::AsPrinted).unwrap_err();
+        assert!(!error.contains(TIES_NOTE), "{error}");
+        // Nor when only the snapshot has lines of one instant: the run had none.
+        std::fs::write(
+            &path,
+            "---\nsource: s.rs\n---\n[  0.000s] a\n[  0.000s] b\n",
+        )
+        .unwrap();
+        let error = compare(&path, "t", "[  0.000s] a\n[  1.000s] b", Ties::Sorted).unwrap_err();
+        assert!(!error.contains(TIES_NOTE), "{error}");
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::sink::{self, Recorder};
+use crate::ties::Ties;
 use crate::transcript::Transcript;
 use crate::watchdog::{self, Watchdog};
 
@@ -32,6 +33,9 @@ pub struct Run<T> {
     pub outcome: Outcome<T>,
     /// The lines it printed, with their virtual and real times.
     pub transcript: Transcript,
+    /// How [`Run::render`] orders lines printed at the same instant: sorted by text unless
+    /// the test declared their order ([`Run::in_printed_order`]).
+    pub ties: Ties,
 }
 
 impl<T> Run<T> {
@@ -43,6 +47,17 @@ impl<T> Run<T> {
         }
     }
 
+    /// Declares that the order of lines printed at the same virtual instant is part of
+    /// what the test checks: [`Run::render`] then shows them as printed rather than
+    /// sorted. Only for an order the lesson's README teaches (or one the test itself
+    /// prints, step by step); `check!(run.in_printed_order())`.
+    pub fn in_printed_order(self) -> Self {
+        Run {
+            ties: Ties::AsPrinted,
+            ..self
+        }
+    }
+
     /// Real time the whole run took (building the runtime and shutting it down included).
     pub fn wall(&self) -> Duration {
         self.transcript.end_wall
@@ -50,7 +65,9 @@ impl<T> Run<T> {
 }
 
 impl<T: Debug> Run<T> {
-    /// The transcript followed by how the run ended: the text a snapshot pins.
+    /// The transcript followed by how the run ended: the text a snapshot pins. Lines
+    /// printed at the same instant are sorted by text unless the test declared their
+    /// order ([`Run::in_printed_order`]).
     ///
     /// ```text
     /// [  0.000s] tick
@@ -67,7 +84,7 @@ impl<T: Debug> Run<T> {
                 limit.as_secs_f64()
             ),
         };
-        let lines = self.transcript.render();
+        let lines = self.transcript.render_with(self.ties);
         if lines.is_empty() {
             last
         } else {
@@ -106,6 +123,7 @@ where
     Run {
         outcome,
         transcript,
+        ties: Ties::default(),
     }
 }
 

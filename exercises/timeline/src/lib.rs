@@ -7,6 +7,11 @@
 //! every run prints the same timeline. Tests compare that timeline with a snapshot through
 //! the `timeline-check` crate (its `capture` and `check!`).
 //!
+//! Lines printed at the same virtual instant render sorted by their text ([`Ties`]): tokio
+//! promises no order among tasks that wake together, so a run is compared on which lines
+//! each instant has, not their order, unless the test declares it with
+//! [`Run::in_printed_order`]. A test that polls by hand calls [`settle`] before it looks.
+//!
 //! ```
 //! use std::time::Duration;
 //! use timeline::{capture, say};
@@ -25,13 +30,17 @@
 
 mod capture;
 mod demo;
+mod settle;
 mod sink;
+mod ties;
 mod transcript;
 mod watchdog;
 
 pub use capture::{Outcome, Run, capture};
 pub use demo::{PAUSED_ENV, demo};
+pub use settle::{SETTLE_TURNS, settle};
 pub use sink::{MAX_EVENTS, say};
+pub use ties::{TIES_NOTE, Ties, has_ties};
 pub use transcript::{BLOCKING_THRESHOLD, Blocking, Event, Transcript};
 pub use watchdog::{EVIDENCE_ENV, HUNG_ENV, WALL_LIMIT, WALL_LIMIT_ENV, wall_limit};
 

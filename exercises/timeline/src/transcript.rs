@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::ties::{self, Ties};
+
 /// Real time spent between two lines beyond which the executor counts as blocked.
 ///
 /// On a paused clock, waiting costs no real time at all (a modelled second takes a few
@@ -48,9 +50,19 @@ pub struct Transcript {
 }
 
 impl Transcript {
-    /// One line per event, stable across runs: ready for a snapshot.
+    /// One line per event, in the order they were printed.
     pub fn render(&self) -> String {
+        self.render_with(Ties::AsPrinted)
+    }
+
+    /// One line per event, the lines of one instant in the order `ties` says: with
+    /// [`Ties::Sorted`], the same for every order of same-instant lines, ready for a
+    /// snapshot.
+    pub fn render_with(&self, ties: Ties) -> String {
         let mut lines: Vec<String> = self.events.iter().map(Event::render).collect();
+        if ties == Ties::Sorted {
+            ties::sort_ties(&mut lines);
+        }
         if self.dropped > 0 {
             lines.push(format!("[... {} more lines not recorded]", self.dropped));
         }

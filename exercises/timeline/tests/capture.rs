@@ -49,7 +49,7 @@ fn lines_from_spawned_tasks_and_blocking_threads_are_recorded() {
             .unwrap();
     });
     assert_eq!(
-        run.render(),
+        run.in_printed_order().render(),
         "[  0.500s] from a spawned task\n[  0.500s] from a blocking thread\n\
          => returned after 0.500s: ()"
     );
@@ -74,7 +74,7 @@ fn lines_printed_while_the_runtime_shuts_down_are_recorded() {
         say!("main returns");
     });
     assert_eq!(
-        run.render(),
+        run.in_printed_order().render(),
         "[  2.000s] main returns\n[  2.000s] dropped the forgotten task\n\
          => returned after 2.000s: ()"
     );
@@ -125,8 +125,8 @@ fn blocking_the_executor_is_named_between_the_two_lines() {
     });
     // The virtual clock did not move: the transcript cannot tell...
     assert_eq!(
-        run.render(),
-        "[  0.000s] before\n[  0.000s] after\n=> returned after 0.000s: ()"
+        run.transcript.render(),
+        "[  0.000s] before\n[  0.000s] after"
     );
     // ...but the real time spent between the two lines can.
     let blocking = run.transcript.blocking().expect("the blocking is detected");
@@ -138,6 +138,32 @@ fn blocking_the_executor_is_named_between_the_two_lines() {
              `[  0.000s] before` and `[  0.000s] after`, while the virtual clock stood still."
         ) || message.starts_with("your code blocked for 0.2 s"),
         "{message}"
+    );
+}
+
+#[test]
+fn lines_of_one_instant_render_sorted_whatever_order_they_were_printed_in() {
+    // The same three devices started front to back and back to front: the order of the
+    // lines at each instant differs, and is not promised by tokio anyway.
+    let devices = |names: [&'static str; 3]| async move {
+        let handles = names.map(|name| tokio::spawn(counter(name, 2)));
+        for handle in handles {
+            handle.await.unwrap();
+        }
+    };
+    let forward = capture(LIMIT, devices(["A", "B", "C"]));
+    let backward = capture(LIMIT, devices(["C", "B", "A"]));
+    assert_ne!(forward.transcript.render(), backward.transcript.render());
+    let sorted = "[  0.000s] A0\n[  0.000s] B0\n[  0.000s] C0\n\
+                  [  1.000s] A1\n[  1.000s] B1\n[  1.000s] C1\n=> returned after 2.000s: ()";
+    assert_eq!(forward.render(), sorted);
+    assert_eq!(backward.render(), sorted);
+    // A test that declares the order sees it as printed.
+    assert!(
+        backward
+            .in_printed_order()
+            .render()
+            .starts_with("[  0.000s] C0\n[  0.000s] B0\n[  0.000s] A0\n")
     );
 }
 
@@ -192,5 +218,31 @@ fn outside_a_capture_say_prints_instead_of_recording() {
     assert_eq!(
         run.render(),
         "[  0.000s] recorded\n=> returned after 0.000s: ()"
+    );
+}
+
+#[test]
+fn settling_lets_a_helper_task_pass_a_wake_on_without_moving_the_clock() {
+    // A timer wakes a helper task, which sends on a channel: the receiver hears of it one
+    // scheduler turn after the timer fired, so not yet when `advance` returns.
+    let run = capture(LIMIT, async {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel(1);
+        tokio::spawn(async move {
+            sleep(Duration::from_secs(1)).await;
+            sender.send("item").await.unwrap();
+        });
+        // The helper starts its timer when it first runs: let it.
+        timeline::settle().await;
+        let start = tokio::time::Instant::now();
+        tokio::time::advance(Duration::from_secs(1)).await;
+        say!("after advance: {:?}", receiver.try_recv().ok());
+        timeline::settle().await;
+        say!("after settle: {:?}", receiver.try_recv().ok());
+        say!("clock moved by {:?}", start.elapsed());
+    });
+    assert_eq!(
+        run.in_printed_order().render(),
+        "[  1.000s] after advance: None\n[  1.000s] after settle: Some(\"item\")\n\
+         [  1.000s] clock moved by 1s\n=> returned after 1.000s: ()"
     );
 }

@@ -160,13 +160,7 @@ pub fn verify(
                 .iter()
                 .flat_map(|e| e.tests.iter().map(|t| t.name.clone()))
                 .collect();
-            let ok = flaky.is_empty()
-                && !all.is_empty()
-                && match expect {
-                    Expect::PassAll => first.is_empty(),
-                    Expect::FailAll => first == all,
-                    Expect::FailExactly(fails) => &first == fails,
-                };
+            let ok = as_expected(expect, &first, &all, &flaky);
             let compile_error = runs[0][index]
                 .exercises
                 .iter()
@@ -195,6 +189,24 @@ pub fn verify(
         repeat: repeat.max(1),
         maps,
     })
+}
+
+/// Whether a variant did what it must: its first run failed exactly the tests `expect`
+/// says (`all` its tests), and every repetition gave the same verdicts (`flaky` is empty),
+/// so a grade never depends on the run.
+fn as_expected(
+    expect: &Expect,
+    first: &BTreeSet<String>,
+    all: &BTreeSet<String>,
+    flaky: &BTreeSet<String>,
+) -> bool {
+    flaky.is_empty()
+        && !all.is_empty()
+        && match expect {
+            Expect::PassAll => first.is_empty(),
+            Expect::FailAll => first == all,
+            Expect::FailExactly(fails) => first == fails,
+        }
 }
 
 /// What a test checks besides its printed timeline (`blocking`, `leaks`), shown beside its
@@ -501,10 +513,11 @@ mod tests {
     use std::path::Path;
 
     use super::{
-        Expect, Failure, MapLine, MapTest, Row, SpecMap, Verification, explain, render, variants,
+        Expect, Failure, MapLine, MapTest, Row, SpecMap, Verification, as_expected, explain,
+        flaky_tests, render, variants,
     };
     use crate::course::{Course, SpecKind};
-    use crate::pipeline::verdict::{Status, TestVerdict};
+    use crate::pipeline::verdict::{ExerciseVerdict, Fate, Graded, Status, TestVerdict};
 
     fn verdict(actual: Option<&str>, message: Option<&str>) -> TestVerdict {
         TestVerdict {
@@ -534,6 +547,66 @@ mod tests {
             compile_error: None,
             failures,
         }
+    }
+
+    fn graded(tests: Vec<TestVerdict>) -> Graded {
+        Graded {
+            id: "03 solution".into(),
+            exercises: vec![ExerciseVerdict {
+                slug: "03-gather".to_string(),
+                tests,
+                fate: Fate::Ran,
+            }],
+            notes: Vec::new(),
+        }
+    }
+
+    fn names(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_verdict_that_differs_between_repetitions_is_a_mismatch() {
+        let passed = |actual: &str| TestVerdict {
+            status: Status::Passed,
+            ..verdict(Some(actual), None)
+        };
+        let first = graded(vec![passed("[  0.000s] a\n[  0.000s] b")]);
+        let same = graded(vec![passed("[  0.000s] a\n[  0.000s] b")]);
+        assert_eq!(flaky_tests([&first, &same, &same].into_iter()), names(&[]));
+        // Another status, or the same status with another run, in any repetition.
+        let failed = graded(vec![verdict(Some("[  0.000s] a\n[  0.000s] b"), None)]);
+        let other_run = graded(vec![passed("[  0.000s] b\n[  0.000s] a")]);
+        for differs in [&failed, &other_run] {
+            let flaky = flaky_tests([&first, &same, differs].into_iter());
+            assert_eq!(flaky, names(&["t"]));
+            // Passing every test in the first run is not enough then.
+            assert!(!as_expected(
+                &Expect::PassAll,
+                &names(&[]),
+                &names(&["t"]),
+                &flaky
+            ));
+        }
+        assert!(as_expected(
+            &Expect::PassAll,
+            &names(&[]),
+            &names(&["t"]),
+            &names(&[])
+        ));
+        let fails = Expect::FailExactly(names(&["t"]));
+        assert!(as_expected(
+            &fails,
+            &names(&["t"]),
+            &names(&["t", "u"]),
+            &names(&[])
+        ));
+        assert!(!as_expected(
+            &fails,
+            &names(&["t"]),
+            &names(&["t", "u"]),
+            &names(&["u"])
+        ));
     }
 
     #[test]

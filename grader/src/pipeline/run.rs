@@ -499,6 +499,7 @@ mod tests {
             wall_ms: 1.0,
             module: module.into(),
             nonce: nonce.into(),
+            ties_sorted: true,
         }
     }
 

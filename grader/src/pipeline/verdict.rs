@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
+use timeline_check::Evidence;
 
 use crate::confine::scan::Refusal;
 use crate::course::{Course, Exercise, TestSpec};
@@ -113,6 +114,9 @@ pub enum Reason {
     Tampered(String),
     /// What the run step said (a crash, the time budget), in its words (English).
     Said(String),
+    /// The run differed, and it had lines of one instant, shown sorted: their order is not
+    /// graded (see `timeline_check::TIES_NOTE`).
+    TiesSorted,
 }
 
 /// One exercise of one submission.
@@ -365,6 +369,8 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
             };
             if expected.is_none() {
                 verdict.message = Some(Reason::NoSnapshot);
+            } else if verdict.status == Status::Failed && ties_note(evidence, &actual) {
+                verdict.message = Some(Reason::TiesSorted);
             }
             verdict.actual = Some(actual);
             verdict.blocking = evidence.blocking.clone();
@@ -391,13 +397,19 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
     }
 }
 
+/// The note beside a difference when the student's run had lines of one instant and they
+/// are shown sorted (the test did not declare their order), so the student does not chase
+/// an order that is not graded; the student's `cargo test` says the same.
+fn ties_note(evidence: &Evidence, actual: &str) -> bool {
+    evidence.ties_sorted && timeline_check::has_ties(actual)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::course::{Manifest, Suite};
     use std::path::PathBuf;
     use std::time::Duration;
-    use timeline_check::Evidence;
 
     /// Lesson `01` with a visible test `a` (2 points) and a hidden test `b` (3 points).
     fn exercise() -> Exercise {
@@ -444,6 +456,7 @@ mod tests {
             wall_ms: 1.5,
             module: String::new(),
             nonce: String::new(),
+            ties_sorted: true,
         })
     }
 
@@ -573,6 +586,42 @@ mod tests {
             [(Status::NoResult, 0, 2), (Status::NoResult, 0, 3)]
         );
         assert_eq!(never.tests[1].message, Some(Reason::DidNotRun));
+    }
+
+    #[test]
+    fn a_failed_run_with_lines_of_one_instant_says_their_order_is_not_graded() {
+        let tie = "[ 0s] ok\n[ 0s] ok";
+        let tests = BTreeMap::from([("a".to_string(), evidence(tie))]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+        assert_eq!(verdict.tests[0].status, Status::Failed);
+        assert_eq!(verdict.tests[0].message, Some(Reason::TiesSorted));
+        // Declared order (not sorted), or no tie on either side: no note.
+        let mut declared = evidence(tie);
+        if let Observed::Evidence(e) = &mut declared {
+            e.ties_sorted = false;
+        }
+        let no_tie = evidence("[ 1s] late");
+        for observed in [declared, no_tie] {
+            let tests = BTreeMap::from([("a".to_string(), observed)]);
+            let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+            assert_eq!(verdict.tests[0].status, Status::Failed);
+            assert_eq!(verdict.tests[0].message, None);
+        }
+    }
+
+    #[test]
+    fn no_note_when_only_the_expected_run_has_lines_of_one_instant() {
+        let tied = (
+            ("01".to_string(), "a".to_string()),
+            Some("[ 0s] x\n[ 0s] y".into()),
+        );
+        let expectations = Expectations {
+            runs: BTreeMap::from([tied]),
+        };
+        let tests = BTreeMap::from([("a".to_string(), evidence("[ 1s] late"))]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations);
+        assert_eq!(verdict.tests[0].status, Status::Failed);
+        assert_eq!(verdict.tests[0].message, None);
     }
 
     #[test]

@@ -224,6 +224,7 @@ fn evidence(rendered: &str, blocking: Option<&str>) -> Observed {
         wall_ms: 3.0,
         module: String::new(),
         nonce: String::new(),
+        ties_sorted: true,
     })
 }
 

@@ -47,7 +47,7 @@ fn count_to_zero_later_in_the_program_ends_at_once() {
         say!("counting to 0");
         count_to(0, ms(2500)).collect::<Vec<u32>>().await
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -59,7 +59,7 @@ fn a_single_item_then_the_end() {
         }
         say!("end of stream");
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn the_count_ends_before_the_second_tick() {
         tokio::time::sleep(ms(2000)).await;
         say!("2 s later");
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -81,13 +81,13 @@ fn no_chunks_no_lines() {
         say!("reading no chunks");
         print_lines(futures::stream::empty::<Vec<u8>>()).await;
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
 fn only_empty_chunks_no_lines() {
     let run = capture(LIMIT, print_lines(arriving(chunks(&["", "", ""]), ms(200))));
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn an_empty_chunk_is_not_the_end() {
         LIMIT,
         print_lines(arriving(chunks(&["ab", "", "c\n", "", "", "de"]), ms(150))),
     );
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn spaces_and_a_carriage_return_stay_in_the_line() {
             ms(250),
         )),
     );
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -125,5 +125,5 @@ fn empty_lines_are_yielded_as_empty_strings() {
             ms(300),
         )),
     );
-    check!(run);
+    check!(run.in_printed_order());
 }

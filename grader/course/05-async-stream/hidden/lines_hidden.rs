@@ -1,5 +1,6 @@
 //! Hidden tests for the lines-from-chunks stream of lesson 5: other texts, other cuts,
-//! other periods. Same set-up as `tests/lines.rs`.
+//! other periods. Same set-up as `tests/lines.rs`, lines of one instant checked in the
+//! order printed (the chunk, its lines in the order yielded, the end).
 
 use std::time::Duration;
 
@@ -52,7 +53,7 @@ fn many_lines_in_one_chunk_and_one_line_over_many_chunks() {
         LIMIT,
         print_lines(arriving(cut(text, &[11, 12, 14, 15, 20]), ms(150))),
     );
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -63,11 +64,12 @@ fn cyrillic_lines_cut_in_other_places() {
         LIMIT,
         print_lines(arriving(cut(text, &[1, 9, 18, 28]), ms(400))),
     );
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 /// Feeds the stream by hand through a channel and polls it on a mock task, as in
-/// `lines_step_by_step` of `tests/lines.rs`; here the text ends with "\n".
+/// `lines_step_by_step` of `tests/lines.rs` (settling after each send, the test's own
+/// steps in order); here the text ends with "\n".
 #[test]
 fn lines_step_by_step_ending_with_a_newline() {
     let run = capture(LIMIT, async {
@@ -79,21 +81,25 @@ fn lines_step_by_step_ending_with_a_newline() {
         };
         say!("poll: {:?}", lines.poll_next());
         send("x");
+        timeline::settle().await;
         say!("woken: {}", lines.is_woken());
         say!("poll: {:?}", lines.poll_next());
         send("y\n");
+        timeline::settle().await;
         say!("woken: {}", lines.is_woken());
         say!("poll: {:?}", lines.poll_next());
         say!("poll: {:?}", lines.poll_next());
         say!("woken: {}", lines.is_woken());
         send("\nz\n");
+        timeline::settle().await;
         say!("poll: {:?}", lines.poll_next());
         say!("poll: {:?}", lines.poll_next());
         say!("poll: {:?}", lines.poll_next());
         say!("close the channel");
         sender.close_channel();
+        timeline::settle().await;
         say!("woken: {}", lines.is_woken());
         say!("poll: {:?}", lines.poll_next());
     });
-    check!(run);
+    check!(run.in_printed_order());
 }

@@ -1,7 +1,8 @@
 //! Hidden tests for lesson 6: the same behaviour as the visible tests, with other names,
 //! worker counts, timings, failing workers and time budgets, so a solution shaped after
 //! the visible snapshots fails here. Same rules: no two events the lesson cares about
-//! share a virtual millisecond.
+//! share a virtual millisecond, and lines of one instant (one chain of causes: rollback,
+//! last words, whoever waited) are checked in the order printed.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -64,7 +65,7 @@ fn hidden_db_operation_other_round_and_cleanup() {
         let db = Worker::new("ledger", ms(800), ms(1500));
         db_operation(db, shutdown_at(ms(3100))).await
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -73,7 +74,7 @@ fn hidden_db_operation_shut_down_before_it_starts() {
         let db = Worker::new("audit", ms(500), ms(300));
         db_operation(db, std::future::ready(())).await
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -82,7 +83,7 @@ fn hidden_failing_in_the_first_round() {
         let db = Worker::new("cache", ms(250), ms(100)).failing_in_round(1);
         db_operation(db, shutdown_at(ms(5000))).await
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -95,7 +96,7 @@ fn hidden_shutdown_after_other_timings() {
         say!("test: later");
         result
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -112,7 +113,7 @@ fn hidden_supervisor_with_two_workers() {
         say!("test: later");
         report
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -132,17 +133,17 @@ fn hidden_supervisor_first_failure_wins_and_a_later_one_is_cancelled() {
         say!("test: later");
         report
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
 fn hidden_traffic_just_too_slow() {
     let run = capture(LIMIT, map_then_look_around("Tver", ms(700), ms(500)));
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
 fn hidden_traffic_just_in_time() {
     let run = capture(LIMIT, map_then_look_around("Samara", ms(1500), ms(2000)));
-    check!(run);
+    check!(run.in_printed_order());
 }

@@ -47,7 +47,7 @@ fn a_shutdown_at_the_end_of_a_round_wins_the_tie() {
         }
         committed
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -56,7 +56,7 @@ fn a_zero_cleanup_rolls_back_at_the_shutdown() {
         let db = Worker::new("index", ms(600), Duration::ZERO);
         db_operation(db, shutdown_at(ms(1500))).await
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -69,7 +69,7 @@ fn shutdown_after_zero_rolls_back_round_one() {
         say!("test: later");
         result
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn a_lone_failing_worker_leaves_nobody_to_cancel() {
         say!("test: later");
         report
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn supervise_without_workers_reports_at_once() {
         say!("test: supervising nobody");
         supervise(Vec::new()).await
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
 
 /// A traffic service that prints only when it answers, so that whether a solution polls
@@ -124,5 +124,5 @@ fn a_zero_budget_answers_at_once_without_traffic() {
         tokio::time::sleep(ms(1000)).await;
         say!("test: later");
     });
-    check!(run);
+    check!(run.in_printed_order());
 }
