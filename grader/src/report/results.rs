@@ -11,6 +11,7 @@ use super::feedback;
 use super::lang::Lang;
 use super::row::{HandInOutcome, Row};
 use super::words;
+use crate::pipeline::symptom::Symptom;
 use crate::pipeline::verdict::{ExerciseVerdict, Fate, Status, TestVerdict};
 
 /// Version of the `results.json` schema. 2: `not_compiled` no longer covers compiled code
@@ -108,6 +109,9 @@ struct StudentTest<'a> {
     /// What the feedback file says about the test, Markdown (absent when it passed).
     #[serde(skip_serializing_if = "Option::is_none")]
     feedback: Option<String>,
+    /// What the run showed (see `pipeline::symptom`), absent when nothing.
+    #[serde(skip_serializing_if = "<[Symptom]>::is_empty")]
+    symptoms: &'a [Symptom],
 }
 
 /// The whole class as JSON.
@@ -264,6 +268,7 @@ fn test<'a>(report: &Report<'_>, e: &ExerciseVerdict, t: &'a TestVerdict) -> Stu
         flaky: t.flaky,
         message: feedback::summary(e, t),
         feedback: failed.then(|| feedback::test_text(report, e, t)),
+        symptoms: &t.symptoms,
     }
 }
 
