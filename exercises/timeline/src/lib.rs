@@ -25,13 +25,21 @@
 
 mod capture;
 mod demo;
+mod hang;
+mod leftovers;
+mod options;
 mod sink;
+mod stall;
 mod transcript;
 mod watchdog;
 
-pub use capture::{Outcome, Run, capture};
+pub use capture::{BLOCKED_LINE, Outcome, Run, capture};
 pub use demo::{PAUSED_ENV, demo};
-pub use sink::{MAX_EVENTS, say};
+pub use hang::{Hang, PROBE_TIME};
+pub use leftovers::Leftovers;
+pub use options::{Meter, Options, ThreadUsage};
+pub use sink::{MAX_EVENTS, job, say};
+pub use stall::BLOCKED_LIMIT;
 pub use transcript::{BLOCKING_THRESHOLD, Blocking, Event, Transcript};
 pub use watchdog::{EVIDENCE_ENV, HUNG_ENV, WALL_LIMIT, WALL_LIMIT_ENV, wall_limit};
 

@@ -7,6 +7,7 @@
 //! `task_local!` would not work: `tokio::spawn` does not inherit it.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ pub(crate) struct Recorder {
     /// Wall-clock start, to measure real time spent between lines (blocking diagnosis).
     wall_start: std::time::Instant,
     state: Mutex<State>,
+    /// Blocking jobs handed out through [`job`] that started and have not finished.
+    jobs_running: AtomicUsize,
 }
 
 #[derive(Debug, Default)]
@@ -43,7 +46,18 @@ impl Recorder {
         Self {
             wall_start: std::time::Instant::now(),
             state: Mutex::new(State::default()),
+            jobs_running: AtomicUsize::new(0),
         }
+    }
+
+    /// How many lines were recorded so far.
+    pub(crate) fn len(&self) -> usize {
+        self.state().events.len()
+    }
+
+    /// Blocking jobs of [`job`] that started and have not finished.
+    pub(crate) fn jobs_running(&self) -> usize {
+        self.jobs_running.load(Ordering::SeqCst)
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -142,5 +156,29 @@ pub fn say(text: String) {
             let elapsed = tokio::time::Instant::now().saturating_duration_since(origin);
             println!("{}", crate::transcript::stamp(elapsed, &text));
         }
+    }
+}
+
+/// Wraps a blocking job a test hands to the code under test, so that the capture running
+/// now counts it as running from its start to its end (a panic ends it too): a job still
+/// running after the return is rendered when the test expects cleanup. Outside a capture
+/// the job is returned as it is, uncounted.
+pub fn job<T>(job: impl FnOnce() -> T + Send + 'static) -> impl FnOnce() -> T + Send + 'static {
+    let recorder = RECORDER.with(|slot| slot.borrow().clone());
+    move || {
+        let _running = recorder.map(|recorder| {
+            recorder.jobs_running.fetch_add(1, Ordering::SeqCst);
+            Running(recorder)
+        });
+        job()
+    }
+}
+
+/// Counts a job as running until dropped.
+struct Running(Arc<Recorder>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.jobs_running.fetch_sub(1, Ordering::SeqCst);
     }
 }

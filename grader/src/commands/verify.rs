@@ -362,6 +362,9 @@ mod tests {
             message: message.map(str::to_string),
             wall_ms: None,
             flaky: false,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         }
     }
 

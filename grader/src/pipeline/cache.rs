@@ -235,6 +235,9 @@ mod tests {
                 message: None,
                 wall_ms: Some(1.0),
                 flaky: false,
+                blocked: false,
+                leftovers: None,
+                hang: None,
             };
         let verdict = ExerciseVerdict {
             slug: "01".into(),

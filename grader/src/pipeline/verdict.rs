@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
+use timeline_check::{Hang, Left};
+
 use crate::course::{Course, Exercise, TestSpec};
 use crate::pipeline::build::Built;
 use crate::pipeline::outcome::{self, Outcome};
@@ -80,6 +82,17 @@ pub struct TestVerdict {
     /// The test gave different results when run again (`--repeat`); the first counts.
     #[serde(default)]
     pub flaky: bool,
+    /// The run held the executor inside polls for `timeline::BLOCKED_LIMIT` or more
+    /// (a blocking call or a long computation on the executor), whether or not the test
+    /// forbids it (where it does, the rendered run says so too and fails).
+    #[serde(default)]
+    pub blocked: bool,
+    /// What the run left after the return, when the test expects cleanup.
+    #[serde(default)]
+    pub leftovers: Option<Left>,
+    /// The test hung (stopped by the harness's watchdog), and how.
+    #[serde(default)]
+    pub hang: Option<Hang>,
 }
 
 /// One exercise of one submission.
@@ -262,6 +275,9 @@ fn test_verdict(
         message: None,
         wall_ms: None,
         flaky: false,
+        blocked: false,
+        leftovers: None,
+        hang: None,
         name,
     };
     match outcome {
@@ -282,6 +298,17 @@ fn test_verdict(
 /// Fills in a test's verdict from what its run observed.
 fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str>) {
     match observed {
+        Observed::Evidence(evidence) if evidence.hang.is_some() => {
+            verdict.status = Status::TimedOut;
+            verdict.hang = evidence.hang;
+            verdict.wall_ms = Some(evidence.wall_ms);
+            verdict.message = evidence.hang.map(|hang| {
+                format!(
+                    "the test was still running after {:.1} s of real time and was stopped: {hang}",
+                    evidence.wall_ms / 1000.0
+                )
+            });
+        }
         Observed::Evidence(evidence) => {
             let actual = snapshot::normalize(&evidence.rendered);
             verdict.status = if expected == Some(actual.as_str()) {
@@ -296,6 +323,8 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
             verdict.actual = Some(actual);
             verdict.blocking = evidence.blocking.clone();
             verdict.wall_ms = Some(evidence.wall_ms);
+            verdict.blocked = evidence.blocked;
+            verdict.leftovers = evidence.leftovers;
         }
         Observed::TimedOut(limit) => {
             verdict.status = Status::TimedOut;
@@ -374,6 +403,10 @@ mod tests {
             wall_ms: 1.5,
             module: String::new(),
             nonce: String::new(),
+            held_ms: 0.0,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         })
     }
 

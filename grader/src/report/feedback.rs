@@ -271,6 +271,9 @@ mod tests {
             message: message.map(str::to_string),
             wall_ms: None,
             flaky: false,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         };
         let said = |status, text| message(&test(status, text)).map(str::to_string);
         let refused = said(Status::Rejected, None);
