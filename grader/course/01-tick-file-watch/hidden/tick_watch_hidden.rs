@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use exercise_01::{tick, tick_until_exists};
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{capture, check, within};
 
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
@@ -32,7 +32,9 @@ fn fast_polls_see_the_file_between_slow_ticks() {
     let path = dir.path().join("other-name.log");
     // Ticks at 0, 0.7, 1.4, 2.1; polls every 0.2 s; the file appears at 1.85 s, so the poll
     // at 2.0 s sees it, before the tick at 2.1 s.
-    let run = capture(secs(30.0), async {
+    // The ticker must be stopped, not only silent: nothing of it alive 0.5 s after.
+    let stopped = within(secs(30.0)).expect_cleanup(secs(0.5));
+    let run = capture(stopped, async {
         create_after(&path, secs(1.85));
         tick_until_exists(&path, secs(0.7), secs(0.2)).await;
         say!("returned");
