@@ -494,6 +494,45 @@ mod tests {
     }
 
     #[test]
+    fn a_hang_recorded_by_the_harness_times_out_with_its_class() {
+        let Observed::Evidence(mut hung) = evidence("=> hung (self_waking)") else {
+            unreachable!()
+        };
+        hung.hang = Some(Hang::SelfWaking);
+        hung.wall_ms = 5000.0;
+        let tests = BTreeMap::from([("a".to_string(), Observed::Evidence(hung))]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+        let test = &verdict.tests[0];
+        assert_eq!((test.status, test.points), (Status::TimedOut, 0));
+        assert_eq!(test.hang, Some(Hang::SelfWaking));
+        let message = test.message.as_deref().unwrap();
+        assert!(message.contains("after 5.0 s"), "{message}");
+        assert!(message.contains("wake themselves"), "{message}");
+    }
+
+    #[test]
+    fn blocking_and_leftovers_are_carried_into_the_verdict() {
+        let Observed::Evidence(mut run) = evidence("[ 0s] ok") else {
+            unreachable!()
+        };
+        run.blocked = true;
+        let left = Left {
+            grace_ms: 1000,
+            lines: 0,
+            tasks: 1,
+            jobs: 0,
+        };
+        run.leftovers = Some(left);
+        let tests = BTreeMap::from([("a".to_string(), Observed::Evidence(run))]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+        let test = &verdict.tests[0];
+        // The verdict is the rendered run's: these facts only explain it.
+        assert_eq!(test.status, Status::Passed);
+        assert!(test.blocked);
+        assert_eq!(test.leftovers, Some(left));
+    }
+
+    #[test]
     fn a_run_without_a_snapshot_fails_and_says_so() {
         let tests = BTreeMap::from([("a".to_string(), evidence("[ 0s] ok"))]);
         let verdict = of(&exercise(), &Outcome::Ran(tests), &Expectations::default());
