@@ -74,7 +74,7 @@ pub struct Left {
     pub lines: usize,
     /// Tasks still alive on the runtime after the grace period.
     pub tasks: usize,
-    /// Blocking jobs the test handed out (`timeline::job`) still running then.
+    /// Blocking jobs the test handed out (`timeline::job`) still held or running then.
     pub jobs: usize,
 }
 

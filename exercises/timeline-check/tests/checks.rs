@@ -171,7 +171,7 @@ fn a_job_handed_out_and_still_running_is_rendered() {
     release.store(true, Ordering::SeqCst);
     assert_eq!(
         run.render(),
-        "=> returned after 0.000s: ()\n!! 1 blocking job still running 1.000s after the return"
+        "=> returned after 0.000s: ()\n!! 1 blocking job unfinished 1.000s after the return"
     );
 }
 

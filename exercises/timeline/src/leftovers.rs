@@ -15,7 +15,7 @@ pub struct Leftovers {
     pub printed: Vec<Event>,
     /// Tasks still alive on the runtime at the end of the grace period.
     pub tasks: usize,
-    /// Blocking jobs the test handed out ([`crate::job`]) still running then.
+    /// Blocking jobs the test handed out ([`crate::job`]) still held or running then.
     pub jobs: usize,
 }
 
@@ -39,7 +39,7 @@ impl Leftovers {
         if self.jobs > 0 {
             let (n, noun) = count(self.jobs, "blocking job", "blocking jobs");
             lines.push(format!(
-                "!! {n} {noun} still running {after:.3}s after the return"
+                "!! {n} {noun} unfinished {after:.3}s after the return"
             ));
         }
         lines
@@ -83,7 +83,7 @@ mod tests {
             [
                 "[  5.000s] tick",
                 "!! 2 tasks still alive 1.000s after the return",
-                "!! 1 blocking job still running 1.000s after the return",
+                "!! 1 blocking job unfinished 1.000s after the return",
             ]
         );
     }

@@ -23,7 +23,7 @@ pub(crate) struct Recorder {
     /// Wall-clock start, to measure real time spent between lines (blocking diagnosis).
     wall_start: std::time::Instant,
     state: Mutex<State>,
-    /// Blocking jobs handed out through [`job`] that started and have not finished.
+    /// Blocking jobs handed out through [`job`] not yet run to their end nor dropped.
     jobs_running: AtomicUsize,
 }
 
@@ -55,7 +55,7 @@ impl Recorder {
         self.state().events.len()
     }
 
-    /// Blocking jobs of [`job`] that started and have not finished.
+    /// Blocking jobs of [`job`] not yet run to their end nor dropped.
     pub(crate) fn jobs_running(&self) -> usize {
         self.jobs_running.load(Ordering::SeqCst)
     }
@@ -160,21 +160,23 @@ pub fn say(text: String) {
 }
 
 /// Wraps a blocking job a test hands to the code under test, so that the capture running
-/// now counts it as running from its start to its end (a panic ends it too): a job still
-/// running after the return is rendered when the test expects cleanup. Outside a capture
-/// the job is returned as it is, uncounted.
+/// now counts it from this call until the job has run (or a panic ended it) or was
+/// dropped unrun: a job still held or running after the return is rendered when the test
+/// expects cleanup. Counting from the hand-out, not from the job's start, keeps the count
+/// independent of when a thread gets to run it. Outside a capture the job is returned as
+/// it is, uncounted.
 pub fn job<T>(job: impl FnOnce() -> T + Send + 'static) -> impl FnOnce() -> T + Send + 'static {
-    let recorder = RECORDER.with(|slot| slot.borrow().clone());
+    let running = RECORDER.with(|slot| slot.borrow().clone()).map(|recorder| {
+        recorder.jobs_running.fetch_add(1, Ordering::SeqCst);
+        Running(recorder)
+    });
     move || {
-        let _running = recorder.map(|recorder| {
-            recorder.jobs_running.fetch_add(1, Ordering::SeqCst);
-            Running(recorder)
-        });
+        let _running = running;
         job()
     }
 }
 
-/// Counts a job as running until dropped.
+/// Counts a job as outstanding until dropped.
 struct Running(Arc<Recorder>);
 
 impl Drop for Running {
