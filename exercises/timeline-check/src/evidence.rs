@@ -193,7 +193,7 @@ pub enum CheckMode {
 #[doc(hidden)]
 pub fn check_mode<T: Debug>(file: &str, module: &str, test: &str, run: &Run<T>) -> CheckMode {
     let rendered = run.render();
-    let blocking = run.transcript.blocking().map(|b| b.to_string());
+    let blocking = diagnosis(run);
     if !grading() {
         if let Some(diagnosis) = &blocking {
             eprintln!("note: {diagnosis}\n");
@@ -256,6 +256,16 @@ pub(crate) fn report_hang(name: &str, hang: Hang) {
         hang: Some(hang),
     };
     emit(&evidence, handed);
+}
+
+/// Where the run spent real time while the virtual clock stood still, for the feedback:
+/// only when it adds up to `timeline::BLOCKED_LIMIT` or the executor was blocked, so that
+/// a correct run stretched by a busy machine (a tenth of a second here and there) is not
+/// told it blocked. A blocking job holding the clock (a sleep in `spawn_blocking`) still
+/// gets its explanation.
+fn diagnosis<T>(run: &Run<T>) -> Option<String> {
+    let blocking = run.transcript.blocking()?;
+    (run.blocked() || blocking.total >= timeline::BLOCKED_LIMIT).then(|| blocking.to_string())
 }
 
 fn suite_of(file: &str) -> String {
@@ -342,6 +352,35 @@ mod tests {
             assert_ne!(edited, line);
             assert_eq!(Evidence::from_line(edited.trim_end(), b"secret"), None);
         }
+    }
+
+    fn run_with_gap(gap_ms: u64, held_ms: u64) -> Run<()> {
+        let event = |wall_ms| timeline::Event {
+            at: std::time::Duration::ZERO,
+            wall: std::time::Duration::from_millis(wall_ms),
+            text: "line".into(),
+        };
+        Run {
+            outcome: timeline::Outcome::Returned(()),
+            transcript: timeline::Transcript {
+                events: vec![event(1), event(1 + gap_ms)],
+                dropped: 0,
+                end_at: std::time::Duration::ZERO,
+                end_wall: std::time::Duration::from_millis(2 + gap_ms),
+            },
+            executor_held: std::time::Duration::from_millis(held_ms),
+            blocking_forbidden: false,
+            leftovers: None,
+        }
+    }
+
+    #[test]
+    fn the_diagnosis_leaves_out_a_run_stretched_by_a_busy_machine() {
+        assert_eq!(diagnosis(&run_with_gap(150, 0)), None);
+        let slept = diagnosis(&run_with_gap(1000, 1000)).unwrap();
+        assert!(slept.contains("blocked for 1.0 s"), "{slept}");
+        // A job holding the clock: the executor was free, the explanation still helps.
+        assert!(diagnosis(&run_with_gap(1000, 0)).is_some());
     }
 
     #[test]
