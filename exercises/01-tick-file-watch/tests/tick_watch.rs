@@ -8,9 +8,16 @@ use std::time::Duration;
 
 use exercise_01::{tick, tick_until_exists, wait_for};
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{Options, capture, check, within};
 
 const LIMIT: Duration = Duration::from_secs(30);
+
+/// The ticker must stop when the file appears: one second after the test's code returns,
+/// no task of it may be alive (a ticker only muted by a flag still is), and a line
+/// printed meanwhile shows after the return.
+fn stopped() -> Options {
+    within(LIMIT).expect_cleanup(secs(1.0))
+}
 
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
@@ -51,7 +58,7 @@ fn wait_for_prints_exists_at_the_first_poll_that_sees_the_file() {
 fn ticks_until_the_file_appears() {
     let dir = tempfile::tempdir().unwrap();
     let path = fresh_path(&dir);
-    let run = capture(LIMIT, async {
+    let run = capture(stopped(), async {
         create_after(&path, secs(2.25));
         tick_until_exists(&path, secs(1.0), secs(0.5)).await;
     });
@@ -62,7 +69,7 @@ fn ticks_until_the_file_appears() {
 fn returns_right_after_the_file_appears_and_the_ticker_stops() {
     let dir = tempfile::tempdir().unwrap();
     let path = fresh_path(&dir);
-    let run = capture(LIMIT, async {
+    let run = capture(stopped(), async {
         create_after(&path, secs(3.35));
         tick_until_exists(&path, secs(1.0), secs(0.1)).await;
         say!("returned");

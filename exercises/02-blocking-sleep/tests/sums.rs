@@ -8,18 +8,28 @@
 use std::time::Duration;
 
 use exercise_02::{sum, sum_both};
-use timeline_check::{capture, check};
+use timeline_check::{Options, capture, check, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
+/// The lesson is about not blocking the executor: a run that blocks it fails even when its
+/// lines are on time (a `std::thread::sleep` kept beside the async sleep), and its
+/// timeline ends with `!! the executor was blocked: ...`.
+fn no_blocking() -> Options {
+    within(LIMIT).forbid_blocking()
+}
+
 #[test]
 fn sum_waits_one_step_per_number() {
-    let run = capture(LIMIT, sum("A", &[1, 2], Duration::from_secs(1)));
+    let run = capture(no_blocking(), sum("A", &[1, 2], Duration::from_secs(1)));
     check!(run);
 }
 
 #[test]
 fn two_sums_interleave_and_take_three_seconds() {
-    let run = capture(LIMIT, sum_both(&[1, 2], &[1, 2, 3], Duration::from_secs(1)));
+    let run = capture(
+        no_blocking(),
+        sum_both(&[1, 2], &[1, 2, 3], Duration::from_secs(1)),
+    );
     check!(run);
 }

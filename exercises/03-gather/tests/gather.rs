@@ -9,9 +9,16 @@ use std::time::Duration;
 use exercise_03::devices::Device;
 use exercise_03::{send_to_all, send_to_all_keep_errors, try_send_to_all};
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{Options, capture, check, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// The devices still running when one fails must stop there: 3 s of virtual time after
+/// the test's code returns, no task of it may be alive, and a line printed meanwhile shows
+/// after the return.
+fn cleaned_up() -> Options {
+    within(LIMIT).expect_cleanup(Duration::from_secs(3))
+}
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -73,7 +80,7 @@ fn try_send_to_all_returns_the_error_as_soon_as_a_device_fails() {
         refuses("edge2", 500),
         answers("dist3", 700, 1000),
     ];
-    let run = capture(LIMIT, try_send_to_all(&devices, "show version"));
+    let run = capture(cleaned_up(), try_send_to_all(&devices, "show version"));
     check!(run);
 }
 
@@ -87,7 +94,7 @@ fn try_send_to_all_cancels_the_devices_still_running() {
         refuses("c3", 900),
         answers("d4", 1200, 300),
     ];
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let result = try_send_to_all(&devices, "show running-config").await;
         say!("returned");
         tokio::time::sleep(Duration::from_secs(3)).await;

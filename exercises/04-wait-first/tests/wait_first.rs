@@ -10,9 +10,16 @@ use exercise_04::jobs::Job;
 use exercise_04::mirrors::Mirror;
 use exercise_04::{all_within, fastest, until_first_failure};
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{Options, capture, check, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// Whatever a function of this lesson leaves behind must be stopped when it returns: 3 s
+/// of virtual time later no task of it may be alive, and a line printed meanwhile shows
+/// after the return.
+fn cleaned_up() -> Options {
+    within(LIMIT).expect_cleanup(Duration::from_secs(3))
+}
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -22,7 +29,7 @@ fn ms(millis: u64) -> Duration {
 fn fastest_mirror_answers_first() {
     // The first mirror asked (eu) is the slowest one.
     let run = capture(
-        LIMIT,
+        cleaned_up(),
         fastest(vec![
             Mirror::new("eu", ms(900)),
             Mirror::new("us", ms(300)),
@@ -34,7 +41,7 @@ fn fastest_mirror_answers_first() {
 
 #[test]
 fn the_other_mirrors_stop_once_one_answers() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let reply = fastest(vec![
             Mirror::new("a", ms(700)),
             Mirror::new("b", ms(400)),
@@ -52,7 +59,7 @@ fn the_other_mirrors_stop_once_one_answers() {
 
 #[test]
 fn no_mirrors_no_reply() {
-    let run = capture(LIMIT, fastest(vec![]));
+    let run = capture(cleaned_up(), fastest(vec![]));
     check!(run);
 }
 
@@ -60,7 +67,7 @@ fn no_mirrors_no_reply() {
 fn the_first_failure_stops_the_other_jobs() {
     // The Python lesson's example: three long workers and one that fails after a while,
     // so `done(1) pending(3)`.
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let result = until_first_failure(vec![
             Job::ok("w1", ms(4000)),
             Job::ok("w2", ms(5000)),
@@ -79,7 +86,7 @@ fn the_first_failure_stops_the_other_jobs() {
 #[test]
 fn the_first_failure_counts_done_and_pending() {
     let run = capture(
-        LIMIT,
+        cleaned_up(),
         until_first_failure(vec![
             Job::ok("a", ms(800)),
             Job::ok("b", ms(1300)),
@@ -95,7 +102,7 @@ fn the_first_failure_counts_done_and_pending() {
 #[test]
 fn without_a_failure_every_job_ends() {
     let run = capture(
-        LIMIT,
+        cleaned_up(),
         until_first_failure(vec![
             Job::ok("a", ms(1200)),
             Job::ok("b", ms(700)),
@@ -107,7 +114,7 @@ fn without_a_failure_every_job_ends() {
 
 #[test]
 fn the_deadline_collects_what_finished_and_stops_the_rest() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let report = all_within(
             vec![
                 Job::ok("a", ms(2500)),
@@ -129,7 +136,7 @@ fn the_deadline_collects_what_finished_and_stops_the_rest() {
 #[test]
 fn all_within_returns_early_when_every_job_ends() {
     let run = capture(
-        LIMIT,
+        cleaned_up(),
         all_within(
             vec![Job::ok("a", ms(600)), Job::ok("b", ms(1100))],
             ms(5000),

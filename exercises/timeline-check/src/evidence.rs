@@ -20,7 +20,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use timeline::Run;
+use timeline::{Hang, Run};
 
 /// When set (to anything), `check!` writes signed evidence to stdout instead of asserting.
 pub const EVIDENCE_ENV: &str = timeline::EVIDENCE_ENV;
@@ -51,6 +51,36 @@ pub struct Evidence {
     /// a difference then carries [`timeline::TIES_NOTE`] when the run has such lines.
     #[serde(default)]
     pub ties_sorted: bool,
+    /// Real time the executor's thread was held inside polls, in milliseconds
+    /// (`Run::executor_held`): a blocking call or a long computation on the executor.
+    /// Counted the same whether or not the test forbids blocking.
+    #[serde(default)]
+    pub held_ms: f64,
+    /// Whether `held_ms` reached `timeline::BLOCKED_LIMIT` (the executor was blocked).
+    /// Where the test forbids blocking, `rendered` then ends with `timeline::BLOCKED_LINE`.
+    #[serde(default)]
+    pub blocked: bool,
+    /// What was left after the return, when the test expects cleanup and the code
+    /// returned (`None` otherwise); also rendered at the end of `rendered`.
+    #[serde(default)]
+    pub leftovers: Option<Left>,
+    /// The test hung: the watchdog stopped it, and this is the class it saw. `rendered`
+    /// then says only `=> hung (<code>)`.
+    #[serde(default)]
+    pub hang: Option<Hang>,
+}
+
+/// What a run left after the return (`timeline::Leftovers`, counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Left {
+    /// Virtual time the run was let go on after the return, in milliseconds.
+    pub grace_ms: u64,
+    /// Lines printed after the return.
+    pub lines: usize,
+    /// Tasks still alive on the runtime after the grace period.
+    pub tasks: usize,
+    /// Blocking jobs the test handed out (`timeline::job`) still held or running then.
+    pub jobs: usize,
 }
 
 /// What evidence must be bound to, to count for a process the grader started.
@@ -169,7 +199,7 @@ pub enum CheckMode {
 #[doc(hidden)]
 pub fn check_mode<T: Debug>(file: &str, module: &str, test: &str, run: &Run<T>) -> CheckMode {
     let rendered = run.render();
-    let blocking = run.transcript.blocking().map(|b| b.to_string());
+    let blocking = diagnosis(run);
     if !grading() {
         if let Some(diagnosis) = &blocking {
             eprintln!("note: {diagnosis}\n");
@@ -186,14 +216,64 @@ pub fn check_mode<T: Debug>(file: &str, module: &str, test: &str, run: &Run<T>) 
         module: module.to_string(),
         nonce: handed.nonce.clone(),
         ties_sorted: run.ties == timeline::Ties::Sorted,
+        held_ms: run.executor_held.as_secs_f64() * 1000.0,
+        blocked: run.blocked(),
+        leftovers: run.leftovers.as_ref().map(|left| Left {
+            grace_ms: u64::try_from(left.grace.as_millis()).unwrap_or(u64::MAX),
+            lines: left.printed.len(),
+            tasks: left.tasks,
+            jobs: left.jobs,
+        }),
+        hang: None,
     };
-    // One write of one line on the locked real stdout: libtest's capture of `println!`
-    // does not see it, and other threads' lines do not cut into it.
+    emit(&evidence, handed);
+    CheckMode::Recorded
+}
+
+/// Writes one piece of evidence: one write of one line on the locked real stdout, which
+/// libtest's capture of `println!` does not see and other threads' lines do not cut into.
+fn emit(evidence: &Evidence, handed: &crate::secret::Handed) {
     let line = evidence.to_line(&handed.secret);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(line.as_bytes());
     let _ = stdout.flush();
-    CheckMode::Recorded
+}
+
+/// What the watchdog calls, under grading, when a capture hung: records evidence of the
+/// hang and its class for the test `name` (the test thread's name,
+/// `<student>::<suite>::<test>` in the grader's batch binary). Nothing without a secret.
+pub(crate) fn report_hang(name: &str, hang: Hang) {
+    let Ok(handed) = crate::secret::taken() else {
+        return;
+    };
+    let (path, test) = name.rsplit_once("::").unwrap_or(("", name));
+    let suite = path.rsplit("::").next().unwrap_or_default();
+    let evidence = Evidence {
+        suite: suite.to_string(),
+        test: test.to_string(),
+        rendered: format!("=> hung ({})", hang.code()),
+        blocking: None,
+        wall_ms: timeline::wall_limit().as_secs_f64() * 1000.0,
+        // What `module_path!()` says in the test's module: the crate, then the path.
+        module: format!("hung::{path}"),
+        nonce: handed.nonce.clone(),
+        ties_sorted: false,
+        held_ms: 0.0,
+        blocked: false,
+        leftovers: None,
+        hang: Some(hang),
+    };
+    emit(&evidence, handed);
+}
+
+/// Where the run spent real time while the virtual clock stood still, for the feedback:
+/// only when it adds up to `timeline::BLOCKED_LIMIT` or the executor was blocked, so that
+/// a correct run stretched by a busy machine (a tenth of a second here and there) is not
+/// told it blocked. A blocking job holding the clock (a sleep in `spawn_blocking`) still
+/// gets its explanation.
+fn diagnosis<T>(run: &Run<T>) -> Option<String> {
+    let blocking = run.transcript.blocking()?;
+    (run.blocked() || blocking.total >= timeline::BLOCKED_LIMIT).then(|| blocking.to_string())
 }
 
 fn suite_of(file: &str) -> String {
@@ -217,6 +297,10 @@ mod tests {
             module: "batch::s001::s".into(),
             nonce: "n1".into(),
             ties_sorted: true,
+            held_ms: 0.5,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         }
     }
 
@@ -277,6 +361,36 @@ mod tests {
             assert_ne!(edited, line);
             assert_eq!(Evidence::from_line(edited.trim_end(), b"secret"), None);
         }
+    }
+
+    fn run_with_gap(gap_ms: u64, held_ms: u64) -> Run<()> {
+        let event = |wall_ms| timeline::Event {
+            at: std::time::Duration::ZERO,
+            wall: std::time::Duration::from_millis(wall_ms),
+            text: "line".into(),
+        };
+        Run {
+            outcome: timeline::Outcome::Returned(()),
+            transcript: timeline::Transcript {
+                events: vec![event(1), event(1 + gap_ms)],
+                dropped: 0,
+                end_at: std::time::Duration::ZERO,
+                end_wall: std::time::Duration::from_millis(2 + gap_ms),
+            },
+            executor_held: std::time::Duration::from_millis(held_ms),
+            blocking_forbidden: false,
+            leftovers: None,
+            ties: timeline::Ties::Sorted,
+        }
+    }
+
+    #[test]
+    fn the_diagnosis_leaves_out_a_run_stretched_by_a_busy_machine() {
+        assert_eq!(diagnosis(&run_with_gap(150, 0)), None);
+        let slept = diagnosis(&run_with_gap(1000, 1000)).unwrap();
+        assert!(slept.contains("blocked for 1.0 s"), "{slept}");
+        // A job holding the clock: the executor was free, the explanation still helps.
+        assert!(diagnosis(&run_with_gap(1000, 0)).is_some());
     }
 
     #[test]

@@ -24,16 +24,19 @@
 
 mod confine;
 mod evidence;
+mod meter;
 mod secret;
 mod snapshot;
 
 use std::future::Future;
 use std::time::Duration;
 
-pub use evidence::{Binding, CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, check_mode};
+pub use evidence::{Binding, CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, Left, check_mode};
 pub use secret::Handed;
 pub use snapshot::{compare, contents, diff, snapshot_path};
-pub use timeline::{Outcome, Run, TIES_NOTE, Ties, has_ties};
+pub use timeline::{
+    BLOCKED_LIMIT, Hang, Options, Outcome, Run, TIES_NOTE, Ties, WALL_LIMIT_ENV, has_ties,
+};
 
 /// What `check!` does for a student: fails the test, with the diff and what to do, unless
 /// `rendered` is the snapshot of `test` (see [`snapshot_path`]). Never writes a snapshot.
@@ -49,9 +52,29 @@ pub fn assert_snapshot(manifest_dir: &str, file: &str, test: &str, rendered: &st
 /// Runs `future` on a paused clock and records what it prints: [`timeline::capture`].
 /// Under grading it first makes sure the grader's secret was taken before `main` and the
 /// process confined, and fails the test loudly if not.
-pub fn capture<F: Future>(limit: Duration, future: F) -> Run<F::Output> {
+///
+/// `options` is the virtual-time limit (a `Duration`), or [`Options`] with the checks the
+/// lesson asks for, declared by the test so that `cargo test` and the grader agree:
+///
+/// ```ignore
+/// let run = capture(Options::within(LIMIT).forbid_blocking(), sum("A", &[1, 2], step));
+/// let run = capture(Options::within(LIMIT).expect_cleanup(Duration::from_secs(1)), job);
+/// ```
+///
+/// The executor's thread is read through this crate's meter (CPU time and voluntary
+/// sleeps, for the blocking check and the class of a hang), and under grading a hang is
+/// recorded as signed evidence with its class.
+pub fn capture<F: Future>(options: impl Into<Options>, future: F) -> Run<F::Output> {
     evidence::prepare();
-    timeline::capture(limit, future)
+    let mut options: Options = options.into();
+    options.meter = meter::meter();
+    options.report_hang = Some(evidence::report_hang);
+    timeline::capture(options, future)
+}
+
+/// A virtual-time limit, as tests write it: [`Options::within`].
+pub fn within(limit: Duration) -> Options {
+    Options::within(limit)
 }
 
 /// The name of the function this macro is expanded in (the test's name).

@@ -7,9 +7,13 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::hang::Probe;
+use crate::leftovers::Leftovers;
+use crate::options::Options;
 use crate::sink::{self, Recorder};
+use crate::stall::{BLOCKED_LIMIT, StallMeter};
 use crate::ties::Ties;
-use crate::transcript::Transcript;
+use crate::transcript::{Event, Transcript};
 use crate::watchdog::{self, Watchdog};
 
 /// How a captured future ended.
@@ -31,11 +35,20 @@ pub enum Outcome<T> {
 pub struct Run<T> {
     /// How the future ended.
     pub outcome: Outcome<T>,
-    /// The lines it printed, with their virtual and real times.
+    /// The lines it printed, with their virtual and real times (up to its return when
+    /// the test expects cleanup: the lines after it are in `leftovers`).
     pub transcript: Transcript,
     /// How [`Run::render`] orders lines printed at the same instant: sorted by text unless
     /// the test declared their order ([`Run::in_printed_order`]).
     pub ties: Ties,
+    /// Real time the executor's thread was held inside polls, in all (see
+    /// [`crate::BLOCKED_LIMIT`]): blocking calls and long computations on the executor.
+    pub executor_held: Duration,
+    /// Whether the test forbids blocking ([`Options::forbid_blocking`]).
+    pub blocking_forbidden: bool,
+    /// What was left after the return, when the test expects cleanup and the future
+    /// returned.
+    pub leftovers: Option<Leftovers>,
 }
 
 impl<T> Run<T> {
@@ -62,7 +75,30 @@ impl<T> Run<T> {
     pub fn wall(&self) -> Duration {
         self.transcript.end_wall
     }
+
+    /// Whether the run blocked its executor for [`BLOCKED_LIMIT`] or more in all.
+    pub fn blocked(&self) -> bool {
+        self.executor_held >= BLOCKED_LIMIT
+    }
+
+    /// The lines the checks the test asked for add to the rendered run (none when all is
+    /// well): `!! the executor was blocked ...`, then what was left after the return.
+    pub fn findings(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.blocking_forbidden && self.blocked() {
+            lines.push(BLOCKED_LINE.to_string());
+        }
+        if let Some(leftovers) = &self.leftovers {
+            lines.extend(leftovers.render());
+        }
+        lines
+    }
 }
+
+/// What a run that blocked its executor renders, in a test that forbids it: stable, with no
+/// measured number, so the student's snapshot comparison and the grader agree.
+pub const BLOCKED_LINE: &str = "!! the executor was blocked: real time passed inside a poll \
+     while the virtual clock stood still (a blocking call or a long computation on the executor)";
 
 impl<T: Debug> Run<T> {
     /// The transcript followed by how the run ended: the text a snapshot pins. Lines
@@ -85,11 +121,13 @@ impl<T: Debug> Run<T> {
             ),
         };
         let lines = self.transcript.render_with(self.ties);
-        if lines.is_empty() {
-            last
-        } else {
-            format!("{lines}\n{last}")
+        let mut all: Vec<String> = Vec::new();
+        if !lines.is_empty() {
+            all.push(lines);
         }
+        all.push(last);
+        all.extend(self.findings());
+        all.join("\n")
     }
 }
 
@@ -101,28 +139,41 @@ impl<T: Debug> Run<T> {
 /// still running after `limit` of virtual time is stopped ([`Outcome::TimedOut`]); a panic
 /// becomes [`Outcome::Panicked`]. The runtime is shut down before the transcript is read,
 /// so lines printed by `Drop` of tasks still alive at the end are included.
-pub fn capture<F>(limit: Duration, future: F) -> Run<F::Output>
+///
+/// `options` is a virtual-time limit (a `Duration`) or [`Options`] with the checks the
+/// lesson asks for: blocking forbidden, cleanup expected within a grace period.
+pub fn capture<F>(options: impl Into<Options>, future: F) -> Run<F::Output>
 where
     F: Future,
 {
+    let options = options.into();
+    let limit = options.limit;
     // The generic part is only this wrapper: the runtime, the clock and the recording run
     // in `capture_boxed`, compiled once rather than once per test (the grader builds
     // every student's tests into one binary, so this halves its build time).
     let mut value = None;
-    let (ended, transcript) = capture_boxed(
-        limit,
+    let captured = capture_boxed(
+        &options,
         Box::pin(async {
             value = Some(future.await);
         }),
     );
+    let ended = captured.ended;
     let outcome = match (ended, value) {
         (Ended::Finished, Some(value)) => Outcome::Returned(value),
         (Ended::Panicked(message), _) => Outcome::Panicked(message),
         (Ended::TimedOut, _) | (Ended::Finished, None) => Outcome::TimedOut { limit },
     };
+    let leftovers = match outcome {
+        Outcome::Returned(_) => captured.leftovers,
+        _ => None,
+    };
     Run {
         outcome,
-        transcript,
+        transcript: captured.transcript,
+        executor_held: captured.executor_held,
+        blocking_forbidden: options.forbid_blocking,
+        leftovers,
         ties: Ties::default(),
     }
 }
@@ -134,27 +185,49 @@ enum Ended {
     Panicked(String),
 }
 
-fn capture_boxed(
-    limit: Duration,
-    future: Pin<Box<dyn Future<Output = ()> + '_>>,
-) -> (Ended, Transcript) {
+/// What the non-generic part of a capture found.
+struct Captured {
+    ended: Ended,
+    transcript: Transcript,
+    executor_held: Duration,
+    leftovers: Option<Leftovers>,
+}
+
+/// What the future under test left when it returned: where its lines end, and the time.
+struct Returned {
+    at: Duration,
+    lines: usize,
+}
+
+fn capture_boxed(options: &Options, future: Pin<Box<dyn Future<Output = ()> + '_>>) -> Captured {
     let recorder = Arc::new(Recorder::new());
     let _installed = sink::install(Arc::clone(&recorder));
     watchdog::refuse_if_hung_before();
-    let _watchdog = Watchdog::start();
-
-    let for_threads = Arc::clone(&recorder);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .on_thread_start(move || sink::install_for_thread(Arc::clone(&for_threads)))
-        .build()
-        .expect("timeline: could not build a tokio runtime");
+    let watchdog = Watchdog::start(options.report_hang);
+    let stall = Arc::new(StallMeter::new(options.meter));
+    let runtime = build_runtime(&recorder, &stall);
+    watchdog.watch(Probe {
+        handle: runtime.handle().clone(),
+        cpu: options
+            .meter
+            .and_then(|meter| Some((meter, (meter.cpu_clock)()?))),
+    });
 
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         runtime.block_on(async {
             recorder.set_origin();
-            tokio::time::timeout(limit, future).await
+            stall.busy();
+            let ended = tokio::time::timeout(options.limit, future).await;
+            let returned = Returned {
+                at: recorder.now(),
+                lines: recorder.len(),
+            };
+            let left = match (&ended, options.cleanup_grace) {
+                (Ok(()), Some(grace)) => Some(linger(grace).await),
+                _ => None,
+            };
+            stall.idle();
+            (ended, returned, left)
         })
     }));
     // Read the clock where it is visible: inside the runtime's context.
@@ -166,20 +239,68 @@ fn capture_boxed(
     // Shutting down drops the tasks still alive; their `Drop` may print. A panic there is
     // reported by the panic hook and otherwise ignored: the outcome is already known.
     let _ = catch_unwind(AssertUnwindSafe(|| drop(runtime)));
+    drop(watchdog);
 
-    let ended = match outcome {
-        Ok(Ok(())) => Ended::Finished,
-        Ok(Err(_elapsed)) => Ended::TimedOut,
-        Err(payload) => Ended::Panicked(panic_message(payload.as_ref())),
+    let (mut events, dropped) = recorder.take_events();
+    let (ended, end_at, leftovers) = match outcome {
+        Ok((Ok(()), returned, left)) => {
+            let leftovers = left.map(|(grace, tasks)| Leftovers {
+                grace,
+                printed: split_after(&mut events, returned.lines),
+                tasks,
+                jobs: recorder.jobs_running(),
+            });
+            (Ended::Finished, returned.at, leftovers)
+        }
+        Ok((Err(_elapsed), _, _)) => (Ended::TimedOut, end_at, None),
+        Err(payload) => (
+            Ended::Panicked(panic_message(payload.as_ref())),
+            end_at,
+            None,
+        ),
     };
-    let (events, dropped) = recorder.take_events();
-    let transcript = Transcript {
-        events,
-        dropped,
-        end_at,
-        end_wall,
-    };
-    (ended, transcript)
+    Captured {
+        ended,
+        transcript: Transcript {
+            events,
+            dropped,
+            end_at,
+            end_wall,
+        },
+        executor_held: stall.held(),
+        leftovers,
+    }
+}
+
+/// A paused-clock runtime that records into `recorder` on every thread it starts and
+/// tells `stall` when its executor parks and unparks.
+fn build_runtime(recorder: &Arc<Recorder>, stall: &Arc<StallMeter>) -> tokio::runtime::Runtime {
+    let for_threads = Arc::clone(recorder);
+    let (parks, unparks) = (Arc::clone(stall), Arc::clone(stall));
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .on_thread_start(move || sink::install_for_thread(Arc::clone(&for_threads)))
+        .on_thread_park(move || parks.idle())
+        .on_thread_unpark(move || unparks.busy())
+        .build()
+        .expect("timeline: could not build a tokio runtime")
+}
+
+/// Lets whatever the code under test left behind run for `grace` of virtual time; then
+/// the grace and the number of tasks still alive on the runtime (the harness runs none of
+/// its own: the future under test is polled by `block_on`, not spawned).
+async fn linger(grace: Duration) -> (Duration, usize) {
+    tokio::time::sleep(grace).await;
+    let alive = tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks();
+    (grace, alive)
+}
+
+/// The events from index `from` on, taken out of `events`.
+fn split_after(events: &mut Vec<Event>, from: usize) -> Vec<Event> {
+    events.split_off(from.min(events.len()))
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

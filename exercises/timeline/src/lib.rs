@@ -30,16 +30,24 @@
 
 mod capture;
 mod demo;
+mod hang;
+mod leftovers;
+mod options;
 mod settle;
 mod sink;
+mod stall;
 mod ties;
 mod transcript;
 mod watchdog;
 
-pub use capture::{Outcome, Run, capture};
+pub use capture::{BLOCKED_LINE, Outcome, Run, capture};
 pub use demo::{PAUSED_ENV, demo};
+pub use hang::{Hang, PROBE_TIME};
+pub use leftovers::Leftovers;
+pub use options::{Meter, Options, ThreadUsage};
 pub use settle::{SETTLE_TURNS, settle};
-pub use sink::{MAX_EVENTS, say};
+pub use sink::{MAX_EVENTS, job, say};
+pub use stall::BLOCKED_LIMIT;
 pub use ties::{TIES_NOTE, Ties, has_ties};
 pub use transcript::{BLOCKING_THRESHOLD, Blocking, Event, Transcript};
 pub use watchdog::{EVIDENCE_ENV, HUNG_ENV, WALL_LIMIT, WALL_LIMIT_ENV, wall_limit};

@@ -7,6 +7,7 @@
 //! `task_local!` would not work: `tokio::spawn` does not inherit it.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ pub(crate) struct Recorder {
     /// Wall-clock start, to measure real time spent between lines (blocking diagnosis).
     wall_start: std::time::Instant,
     state: Mutex<State>,
+    /// Blocking jobs handed out through [`job`] not yet run to their end nor dropped.
+    jobs_running: AtomicUsize,
 }
 
 #[derive(Debug, Default)]
@@ -43,7 +46,18 @@ impl Recorder {
         Self {
             wall_start: std::time::Instant::now(),
             state: Mutex::new(State::default()),
+            jobs_running: AtomicUsize::new(0),
         }
+    }
+
+    /// How many lines were recorded so far.
+    pub(crate) fn len(&self) -> usize {
+        self.state().events.len()
+    }
+
+    /// Blocking jobs of [`job`] not yet run to their end nor dropped.
+    pub(crate) fn jobs_running(&self) -> usize {
+        self.jobs_running.load(Ordering::SeqCst)
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -142,5 +156,31 @@ pub fn say(text: String) {
             let elapsed = tokio::time::Instant::now().saturating_duration_since(origin);
             println!("{}", crate::transcript::stamp(elapsed, &text));
         }
+    }
+}
+
+/// Wraps a blocking job a test hands to the code under test, so that the capture running
+/// now counts it from this call until the job has run (or a panic ended it) or was
+/// dropped unrun: a job still held or running after the return is rendered when the test
+/// expects cleanup. Counting from the hand-out, not from the job's start, keeps the count
+/// independent of when a thread gets to run it. Outside a capture the job is returned as
+/// it is, uncounted.
+pub fn job<T>(job: impl FnOnce() -> T + Send + 'static) -> impl FnOnce() -> T + Send + 'static {
+    let running = RECORDER.with(|slot| slot.borrow().clone()).map(|recorder| {
+        recorder.jobs_running.fetch_add(1, Ordering::SeqCst);
+        Running(recorder)
+    });
+    move || {
+        let _running = running;
+        job()
+    }
+}
+
+/// Counts a job as outstanding until dropped.
+struct Running(Arc<Recorder>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.jobs_running.fetch_sub(1, Ordering::SeqCst);
     }
 }

@@ -532,6 +532,9 @@ mod tests {
             symptoms: Vec::new(),
             wall_ms: None,
             flaky: false,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         }
     }
 

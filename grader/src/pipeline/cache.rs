@@ -174,6 +174,9 @@ mod tests {
                 symptoms: Vec::new(),
                 wall_ms: Some(1.0),
                 flaky: false,
+                blocked: false,
+                leftovers: None,
+                hang: None,
             };
         let verdict = ExerciseVerdict {
             slug: "01".into(),

@@ -23,7 +23,7 @@ use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use timeline_check::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence};
+use timeline_check::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, WALL_LIMIT_ENV};
 
 use crate::confine::process::{self, Exit};
 use crate::confine::sandbox::{Choice, Sandbox};
@@ -398,7 +398,14 @@ fn run_tests(
         "--quiet".to_string(),
         format!("--test-threads={}", tests.len().max(1)),
     ]);
-    let env = [(EVIDENCE_ENV, "1"), ("RUST_BACKTRACE", "0")];
+    // The harness's watchdog stops a hung test at the test's limit, before this process is
+    // killed (limit + slack), and records the class of the hang as evidence.
+    let wall_limit = options.test_limit.as_millis().to_string();
+    let env = [
+        (EVIDENCE_ENV, "1"),
+        ("RUST_BACKTRACE", "0"),
+        (WALL_LIMIT_ENV, wall_limit.as_str()),
+    ];
     let cpu = options.test_limit * 2 + Duration::from_secs(5);
     // One bound on the memory and processes of the test's whole tree, where available.
     let cgroup = options.sandbox.cgroup(options.jobs)?;
@@ -500,6 +507,10 @@ mod tests {
             module: module.into(),
             nonce: nonce.into(),
             ties_sorted: true,
+            held_ms: 0.0,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         }
     }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
-use timeline_check::Evidence;
+use timeline_check::{Evidence, Hang, Left};
 
 use crate::confine::scan::Refusal;
 use crate::course::{Course, Exercise, TestSpec};
@@ -94,6 +94,17 @@ pub struct TestVerdict {
     /// The test gave different results when run again (`--repeat`); the first counts.
     #[serde(default)]
     pub flaky: bool,
+    /// The run held the executor inside polls for `timeline::BLOCKED_LIMIT` or more
+    /// (a blocking call or a long computation on the executor), whether or not the test
+    /// forbids it (where it does, the rendered run says so too and fails).
+    #[serde(default)]
+    pub blocked: bool,
+    /// What the run left after the return, when the test expects cleanup.
+    #[serde(default)]
+    pub leftovers: Option<Left>,
+    /// The test hung (stopped by the harness's watchdog), and how.
+    #[serde(default)]
+    pub hang: Option<Hang>,
 }
 
 /// Why a test has no verdict from its own run, or what else is known of it: a value the
@@ -300,6 +311,9 @@ fn test_verdict(
         symptoms: Vec::new(),
         wall_ms: None,
         flaky: false,
+        blocked: false,
+        leftovers: None,
+        hang: None,
         name,
     };
     match outcome {
@@ -320,26 +334,40 @@ fn test_verdict(
     verdict
 }
 
-/// What a symptom may be recognised from, of a test judged from `observed`.
-///
-/// Filled from what the evidence carries today: the rendered run, the blocking diagnosis
-/// (its seconds, read from the text) and the real-time limit. The hang class, the tasks
-/// left alive and the lines after the return are `None` until the evidence carries them
-/// (the `!!` lines of the rendered run are read meanwhile).
+/// What a symptom may be recognised from, of a test judged from `observed`: the rendered
+/// runs, and what the harness measured (the time the executor was held, what was left
+/// after the return, the class of a hang), else the blocking diagnosis's seconds.
 fn facts<'a>(
     verdict: &'a TestVerdict,
     observed: &Observed,
     expected: Option<&'a str>,
 ) -> Facts<'a> {
+    let evidence = match observed {
+        Observed::Evidence(evidence) => Some(evidence),
+        _ => None,
+    };
+    let held_s = evidence.filter(|e| e.blocked).map(|e| e.held_ms / 1000.0);
     Facts {
         expected,
         actual: verdict.actual.as_deref(),
         passed: verdict.status == Status::Passed,
-        timed_out: matches!(observed, Observed::TimedOut(_)),
-        hang: None,
-        blocked_s: verdict.blocking.as_deref().and_then(blocked_seconds),
-        tasks_left: None,
-        lines_after_return: None,
+        timed_out: matches!(observed, Observed::TimedOut(_)) || verdict.hang.is_some(),
+        hang: verdict.hang.and_then(hang_class),
+        blocked_s: held_s.or_else(|| verdict.blocking.as_deref().and_then(blocked_seconds)),
+        tasks_left: verdict.leftovers.map(|left| left.tasks + left.jobs),
+        lines_after_return: verdict.leftovers.map(|left| left.lines),
+    }
+}
+
+/// The harness's class of a hang as a symptom's: the three a student can act on; the
+/// others (a blocking job holding the clock, a clock that moves too slowly, a poll the
+/// harness could not look into) leave the cause open.
+fn hang_class(hang: Hang) -> Option<symptom::Hang> {
+    match hang {
+        Hang::BusyLoop => Some(symptom::Hang::BusyLoop),
+        Hang::BlockingCall => Some(symptom::Hang::BlockingCall),
+        Hang::SelfWaking => Some(symptom::Hang::SelfWaking),
+        _ => None,
     }
 }
 
@@ -360,6 +388,15 @@ pub fn blocked_seconds(diagnosis: &str) -> Option<f64> {
 /// Fills in a test's verdict from what its run observed.
 fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str>) {
     match observed {
+        Observed::Evidence(evidence) if evidence.hang.is_some() => {
+            verdict.status = Status::TimedOut;
+            verdict.hang = evidence.hang;
+            verdict.wall_ms = Some(evidence.wall_ms);
+            // The hang's class becomes a symptom (see `facts`), worded in the feedback.
+            verdict.message = Some(Reason::TimedOut {
+                limit_s: evidence.wall_ms / 1000.0,
+            });
+        }
         Observed::Evidence(evidence) => {
             let actual = snapshot::normalize(&evidence.rendered);
             verdict.status = if expected == Some(actual.as_str()) {
@@ -375,6 +412,8 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
             verdict.actual = Some(actual);
             verdict.blocking = evidence.blocking.clone();
             verdict.wall_ms = Some(evidence.wall_ms);
+            verdict.blocked = evidence.blocked;
+            verdict.leftovers = evidence.leftovers;
         }
         Observed::TimedOut(limit) => {
             verdict.status = Status::TimedOut;
@@ -457,6 +496,10 @@ mod tests {
             module: String::new(),
             nonce: String::new(),
             ties_sorted: true,
+            held_ms: 0.0,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         })
     }
 
@@ -622,6 +665,61 @@ mod tests {
         let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations);
         assert_eq!(verdict.tests[0].status, Status::Failed);
         assert_eq!(verdict.tests[0].message, None);
+    }
+
+    #[test]
+    fn a_hang_recorded_by_the_harness_times_out_with_its_class() {
+        let Observed::Evidence(mut hung) = evidence("=> hung (self_waking)") else {
+            unreachable!()
+        };
+        hung.hang = Some(Hang::SelfWaking);
+        hung.wall_ms = 5000.0;
+        let tests = BTreeMap::from([("a".to_string(), Observed::Evidence(hung))]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+        let test = &verdict.tests[0];
+        assert_eq!((test.status, test.points), (Status::TimedOut, 0));
+        assert_eq!(test.hang, Some(Hang::SelfWaking));
+        assert_eq!(test.message, Some(Reason::TimedOut { limit_s: 5.0 }));
+        assert_eq!(test.symptoms, [Symptom::SelfWaking]);
+    }
+
+    #[test]
+    fn blocking_and_leftovers_are_carried_into_the_verdict() {
+        let Observed::Evidence(mut run) = evidence("[ 0s] ok") else {
+            unreachable!()
+        };
+        run.blocked = true;
+        run.held_ms = 1200.0;
+        let left = Left {
+            grace_ms: 1000,
+            lines: 0,
+            tasks: 1,
+            jobs: 0,
+        };
+        run.leftovers = Some(left);
+        let tests = BTreeMap::from([("a".to_string(), Observed::Evidence(run))]);
+        let verdict = of(&exercise(), &Outcome::Ran(tests), &expectations());
+        let test = &verdict.tests[0];
+        // The verdict is the rendered run's: these facts only explain it.
+        assert_eq!(test.status, Status::Passed);
+        assert!(test.blocked);
+        assert_eq!(test.leftovers, Some(left));
+        // ...and are reported beside the pass: the executor was held, a task was left.
+        let shown = &test.symptoms;
+        assert!(
+            shown.iter().any(|s| matches!(s, Symptom::Blocked { .. })),
+            "{shown:?}"
+        );
+        assert!(
+            shown.iter().any(|s| matches!(s, Symptom::LeftAlive { .. })),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn a_blocking_symptom_starts_where_the_harness_fails_a_test() {
+        let limit = timeline_check::BLOCKED_LIMIT.as_secs_f64();
+        assert!((symptom::BLOCKED_FROM_S - limit).abs() < 1e-9);
     }
 
     #[test]

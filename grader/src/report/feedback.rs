@@ -383,6 +383,9 @@ mod tests {
             symptoms,
             wall_ms: Some(1.0),
             flaky: false,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         }
     }
 
@@ -543,6 +546,9 @@ mod tests {
             symptoms: Vec::new(),
             wall_ms: None,
             flaky: false,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         }
     }
 

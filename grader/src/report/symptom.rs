@@ -380,6 +380,9 @@ mod tests {
             symptoms,
             wall_ms: None,
             flaky: false,
+            blocked: false,
+            leftovers: None,
+            hang: None,
         }
     }
 

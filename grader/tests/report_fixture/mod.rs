@@ -225,6 +225,10 @@ fn evidence(rendered: &str, blocking: Option<&str>) -> Observed {
         module: String::new(),
         nonce: String::new(),
         ties_sorted: true,
+        held_ms: 0.0,
+        blocked: false,
+        leftovers: None,
+        hang: None,
     })
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use exercise_01::{tick, tick_until_exists, wait_for};
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{capture, check, within};
 
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
@@ -32,7 +32,9 @@ fn fast_polls_see_the_file_between_slow_ticks() {
     let path = dir.path().join("other-name.log");
     // Ticks at 0, 0.7, 1.4, 2.1; polls every 0.2 s; the file appears at 1.85 s, so the poll
     // at 2.0 s sees it, before the tick at 2.1 s.
-    let run = capture(secs(30.0), async {
+    // The ticker must be stopped, not only silent: nothing of it alive 0.5 s after.
+    let stopped = within(secs(30.0)).expect_cleanup(secs(0.5));
+    let run = capture(stopped, async {
         create_after(&path, secs(1.85));
         tick_until_exists(&path, secs(0.7), secs(0.2)).await;
         say!("returned");
@@ -60,8 +62,10 @@ fn a_file_that_comes_before_the_second_tick_gets_one_tick() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("early.txt");
     // Ticks every 2.5 s, polls every 0.4 s; the file appears at 0.3 s, so the poll at
-    // 0.4 s sees it, long before the second tick.
-    let run = capture(secs(30.0), async {
+    // 0.4 s sees it, long before the second tick. The ticker must be stopped, not only
+    // silent: nothing of it alive 0.5 s after.
+    let stopped = within(secs(30.0)).expect_cleanup(secs(0.5));
+    let run = capture(stopped, async {
         create_after(&path, secs(0.3));
         tick_until_exists(&path, secs(2.5), secs(0.4)).await;
         say!("returned");

@@ -9,9 +9,16 @@ use exercise_03::devices::Device;
 use exercise_03::{send_to_all, send_to_all_keep_errors, try_send_to_all};
 use futures::FutureExt;
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{Options, capture, check, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// The devices still running when one fails must stop there: 2 s of virtual time after
+/// the test's code returns, no task of it may be alive, and a line printed meanwhile shows
+/// after the return.
+fn cleaned_up() -> Options {
+    within(LIMIT).expect_cleanup(Duration::from_secs(2))
+}
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -76,7 +83,7 @@ fn try_send_to_all_reports_whichever_device_fails_first() {
         answers("gw3", 600, 300),
         refuses("gw4", 750),
     ];
-    let run = capture(LIMIT, try_send_to_all(&devices, "show arp"));
+    let run = capture(cleaned_up(), try_send_to_all(&devices, "show arp"));
     check!(run);
 }
 
@@ -88,7 +95,7 @@ fn try_send_to_all_stops_the_others_after_a_failure() {
         answers("sw-acc1", 100, 1000),
         answers("sw-acc2", 400, 200),
     ];
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let result = try_send_to_all(&devices, "write memory").await;
         say!("returned");
         tokio::time::sleep(Duration::from_secs(2)).await;

@@ -10,9 +10,15 @@ use exercise_04::jobs::Job;
 use exercise_04::mirrors::Mirror;
 use exercise_04::{all_within, fastest, until_first_failure};
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{Options, capture, check, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// Every function of this lesson leaves nothing running: after the return the runtime
+/// runs on for 2 s, and a task still alive then fails the test.
+fn cleaned_up() -> Options {
+    within(LIMIT).expect_cleanup(Duration::from_secs(2))
+}
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -22,7 +28,7 @@ fn ms(millis: u64) -> Duration {
 /// asks every mirror from one that asks only the first (or only the quickest).
 #[test]
 fn every_mirror_is_asked_even_when_the_first_is_the_quickest() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let reply = fastest(vec![
             Mirror::new("north", ms(350)),
             Mirror::new("south", ms(1250)),
@@ -39,7 +45,7 @@ fn every_mirror_is_asked_even_when_the_first_is_the_quickest() {
 
 #[test]
 fn no_mirrors_later_in_the_program_is_none_at_once() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         tokio::time::sleep(ms(1200)).await;
         say!("asking no mirrors");
         fastest(Vec::new()).await
@@ -49,7 +55,7 @@ fn no_mirrors_later_in_the_program_is_none_at_once() {
 
 #[test]
 fn no_jobs_is_ok_zero_at_once() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         tokio::time::sleep(ms(700)).await;
         say!("running no jobs");
         until_first_failure(Vec::new()).await
@@ -60,7 +66,7 @@ fn no_jobs_is_ok_zero_at_once() {
 #[test]
 fn a_failure_that_comes_last_leaves_nothing_pending() {
     let run = capture(
-        LIMIT,
+        cleaned_up(),
         until_first_failure(vec![
             Job::ok("g", ms(400)),
             Job::failing("h", ms(1600), "checksum mismatch"),
@@ -72,7 +78,7 @@ fn a_failure_that_comes_last_leaves_nothing_pending() {
 
 #[test]
 fn all_within_without_jobs_returns_at_once() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         tokio::time::sleep(ms(300)).await;
         say!("collecting no jobs");
         all_within(Vec::new(), ms(4000)).await
@@ -82,7 +88,7 @@ fn all_within_without_jobs_returns_at_once() {
 
 #[test]
 fn a_zero_limit_leaves_every_job_unfinished() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let report = all_within(
             vec![
                 Job::ok("u", ms(600)),

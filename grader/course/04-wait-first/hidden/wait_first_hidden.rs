@@ -8,9 +8,16 @@ use exercise_04::jobs::Job;
 use exercise_04::mirrors::Mirror;
 use exercise_04::{all_within, fastest, until_first_failure};
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{Options, capture, check, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// Whatever a function of this lesson leaves behind must be stopped when it returns: 2 s
+/// of virtual time later no task of it may be alive, and a line printed meanwhile shows
+/// after the return.
+fn cleaned_up() -> Options {
+    within(LIMIT).expect_cleanup(Duration::from_secs(2))
+}
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -18,7 +25,7 @@ fn ms(millis: u64) -> Duration {
 
 #[test]
 fn the_fastest_of_five_mirrors_is_the_last_one_asked() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let reply = fastest(vec![
             Mirror::new("m1", ms(1500)),
             Mirror::new("m2", ms(800)),
@@ -37,13 +44,13 @@ fn the_fastest_of_five_mirrors_is_the_last_one_asked() {
 
 #[test]
 fn a_single_mirror_is_the_fastest() {
-    let run = capture(LIMIT, fastest(vec![Mirror::new("only", ms(450))]));
+    let run = capture(cleaned_up(), fastest(vec![Mirror::new("only", ms(450))]));
     check!(run);
 }
 
 #[test]
 fn the_first_of_two_failures_is_reported() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let result = until_first_failure(vec![
             Job::ok("a", ms(500)),
             Job::failing("b", ms(1600), "timeout"),
@@ -62,8 +69,7 @@ fn the_first_of_two_failures_is_reported() {
 
 #[test]
 fn four_jobs_without_a_failure() {
-    let run = capture(
-        LIMIT,
+    let run = capture(cleaned_up(),
         until_first_failure(vec![
             Job::ok("a", ms(300)),
             Job::ok("b", ms(2400)),
@@ -76,7 +82,7 @@ fn four_jobs_without_a_failure() {
 
 #[test]
 fn a_failure_before_the_deadline_is_collected_too() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let report = all_within(
             vec![
                 Job::failing("p", ms(300), "crashed"),
@@ -98,7 +104,7 @@ fn a_failure_before_the_deadline_is_collected_too() {
 
 #[test]
 fn nothing_ends_before_a_short_deadline() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         let report = all_within(
             vec![Job::ok("x", ms(2000)), Job::ok("y", ms(2500))],
             ms(1500),
@@ -114,8 +120,7 @@ fn nothing_ends_before_a_short_deadline() {
 
 #[test]
 fn quick_jobs_do_not_wait_for_a_long_deadline() {
-    let run = capture(
-        LIMIT,
+    let run = capture(cleaned_up(),
         all_within(
             vec![
                 Job::failing("k", ms(1300), "bad"),

@@ -8,9 +8,16 @@ use std::time::Duration;
 use exercise_05::{count_to, count_while_ticking};
 use futures::StreamExt;
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{Options, capture, check, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// The ticker of `count_while_ticking` stops when the count ends: 2 s of virtual time
+/// after the return no task of it may be alive, and a tick printed meanwhile shows after
+/// the return.
+fn cleaned_up() -> Options {
+    within(LIMIT).expect_cleanup(Duration::from_secs(2))
+}
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -57,13 +64,13 @@ fn count_to_one_step_by_step() {
 
 #[test]
 fn items_interleave_with_a_faster_ticker() {
-    let run = capture(LIMIT, count_while_ticking(4, ms(750), ms(400)));
+    let run = capture(cleaned_up(), count_while_ticking(4, ms(750), ms(400)));
     check!(run.in_printed_order());
 }
 
 #[test]
 fn the_ticker_stops_after_two_slow_items() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         count_while_ticking(2, ms(1300), ms(600)).await;
         say!("returned");
         // A ticker left running would print again in the next two seconds.

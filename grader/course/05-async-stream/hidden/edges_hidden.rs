@@ -9,9 +9,15 @@ use std::time::Duration;
 use exercise_05::{count_to, count_while_ticking, lines};
 use futures::{Stream, StreamExt};
 use timeline::say;
-use timeline_check::{capture, check};
+use timeline_check::{Options, capture, check, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// `count_while_ticking` leaves nothing running: after the return the runtime runs on for
+/// 2 s, and a task still alive then fails the test.
+fn cleaned_up() -> Options {
+    within(LIMIT).expect_cleanup(Duration::from_secs(2))
+}
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -64,7 +70,7 @@ fn a_single_item_then_the_end() {
 
 #[test]
 fn the_count_ends_before_the_second_tick() {
-    let run = capture(LIMIT, async {
+    let run = capture(cleaned_up(), async {
         count_while_ticking(2, ms(300), ms(1000)).await;
         say!("returned");
         // A ticker left running would tick at 1 s and 2 s.
