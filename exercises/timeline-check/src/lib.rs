@@ -18,18 +18,19 @@
 //! process (Linux: no programs start, its memory is unreadable from `/proc`). This crate is
 //! a dev-dependency only: code under test cannot name it, so it cannot sign anything.
 
+mod check;
 mod confine;
-mod evidence;
 mod secret;
 mod snapshot;
 
 use std::future::Future;
 use std::time::Duration;
 
-pub use evidence::{Binding, CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, check_mode};
+pub use check::{CheckMode, check_mode};
 pub use secret::Handed;
 pub use snapshot::{compare, contents, diff, snapshot_path};
 pub use timeline::{Outcome, Run};
+pub use timeline_evidence::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence};
 
 /// What `check!` does for a student: fails the test, with the diff and what to do, unless
 /// `rendered` is the snapshot of `test` (see [`snapshot_path`]). Never writes a snapshot.
@@ -46,7 +47,7 @@ pub fn assert_snapshot(manifest_dir: &str, file: &str, test: &str, rendered: &st
 /// Under grading it first makes sure the grader's secret was taken before `main` and the
 /// process confined, and fails the test loudly if not.
 pub fn capture<F: Future>(limit: Duration, future: F) -> Run<F::Output> {
-    evidence::prepare();
+    check::prepare();
     timeline::capture(limit, future)
 }
 

@@ -54,6 +54,7 @@ impl Cache {
             "Cargo.toml",
             "exercises/timeline",
             "exercises/timeline-check",
+            "exercises/timeline-evidence",
         ] {
             hash_tree(&mut common, &course.root.join(shared))?;
         }

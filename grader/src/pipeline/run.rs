@@ -5,7 +5,7 @@
 //! process. Each process runs confined (see [`crate::confine::sandbox`]) under a wall-clock limit,
 //! and gets a fresh secret and nonce on its standard input (the harness takes them before
 //! `main`). A test's result is the evidence line its `check!` printed, signed with that
-//! secret and bound to the student and the process (`timeline_check::Evidence::binding`);
+//! secret and bound to the student and the process (`timeline_evidence::Evidence::binding`);
 //! the process's exit code and the rest of its output decide nothing, they only explain a
 //! missing result. A second evidence line for the same test means the code under test
 //! produced one of its own, and validly signed evidence for another student, process or
@@ -23,7 +23,7 @@ use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use timeline_check::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence};
+use timeline_evidence::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence};
 
 use crate::confine::process::{self, Exit};
 use crate::confine::sandbox::{Choice, Sandbox};

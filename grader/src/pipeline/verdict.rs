@@ -327,7 +327,7 @@ mod tests {
     use crate::course::{Manifest, Suite};
     use std::path::PathBuf;
     use std::time::Duration;
-    use timeline_check::Evidence;
+    use timeline_evidence::Evidence;
 
     /// Lesson `01` with a visible test `a` (2 points) and a hidden test `b` (3 points).
     fn exercise() -> Exercise {

@@ -1,9 +1,9 @@
-//! What [`check!`](crate::check!) does with a run: a snapshot assertion for a student, a
-//! piece of signed evidence for the grader.
+//! The evidence format: what the harness's `check!` (in `timeline-check`) reports to the
+//! grader about a run, one signed line on the test process's standard output.
 //!
 //! Under the grader (`TIMELINE_EVIDENCE` set), the grader writes a secret and a nonce on
-//! the test process's standard input. The harness takes them before `main`
-//! ([`crate::secret`]), before any code under test runs, and signs every piece of evidence
+//! the test process's standard input. The harness takes them before `main`, before any
+//! code under test runs, and signs every piece of evidence
 //! with the secret (HMAC-SHA256). The signed payload names the test's module (the batch's
 //! `batch::<student key>::<suite>`) and carries the nonce, so evidence is good only for the
 //! student and the process it was issued to ([`Evidence::binding`]). Evidence goes to the
@@ -11,19 +11,17 @@
 //! sees the secret through the environment, and a line it prints cannot carry a valid
 //! signature. The grader accepts one piece of evidence per test: a second one for the same
 //! test marks it as tampered.
-
-use std::fmt::Debug;
-use std::io::Write;
-use std::path::Path;
+//!
+//! This crate holds the format alone (serde, HMAC-SHA256), so the grader reads evidence
+//! without building the harness and its runtime.
 
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use timeline::Run;
-
-/// When set (to anything), `check!` writes signed evidence to stdout instead of asserting.
-pub const EVIDENCE_ENV: &str = timeline::EVIDENCE_ENV;
+/// When set (to anything), `check!` writes signed evidence to stdout instead of asserting
+/// (the same name as `timeline::EVIDENCE_ENV`; a test of `timeline-check` holds them equal).
+pub const EVIDENCE_ENV: &str = "TIMELINE_EVIDENCE";
 
 /// Starts an evidence line on stdout: `<mark><hex signature> <json>`.
 pub const EVIDENCE_MARK: &str = "\u{1e}timeline-evidence ";
@@ -35,7 +33,7 @@ pub struct Evidence {
     pub suite: String,
     /// The test function's name.
     pub test: String,
-    /// [`Run::render`]: the text compared with the snapshot.
+    /// `timeline::Run::render`: the text compared with the snapshot.
     pub rendered: String,
     /// The blocking diagnosis, if the run blocked the executor.
     pub blocking: Option<String>,
@@ -126,74 +124,6 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
         .collect()
-}
-
-/// Whether the grader asked for evidence.
-fn grading() -> bool {
-    std::env::var_os(EVIDENCE_ENV).is_some()
-}
-
-/// Under grading, stops the test, loudly, unless the grader's secret was taken safely
-/// before `main`. Called by [`crate::capture`] and `check!`.
-pub(crate) fn prepare() {
-    if grading()
-        && let Err(why) = crate::secret::taken()
-    {
-        refuse(&why);
-    }
-}
-
-/// Fails the test saying why, on the real stderr too (past libtest's capture), where the
-/// grader's report of a test without evidence quotes it.
-fn refuse(why: &str) -> ! {
-    let _ = writeln!(std::io::stderr().lock(), "{why}");
-    panic!("{why}");
-}
-
-/// What the `check!` macro must do next.
-#[derive(Debug)]
-pub enum CheckMode {
-    /// Assert this rendered run against the insta snapshot.
-    Snapshot(String),
-    /// Nothing: the run was written as evidence for the grader.
-    Recorded,
-}
-
-/// Decides between asserting and recording; called by [`check!`](crate::check!).
-#[doc(hidden)]
-pub fn check_mode<T: Debug>(file: &str, module: &str, test: &str, run: &Run<T>) -> CheckMode {
-    let rendered = run.render();
-    let blocking = run.transcript.blocking().map(|b| b.to_string());
-    if !grading() {
-        if let Some(diagnosis) = &blocking {
-            eprintln!("note: {diagnosis}\n");
-        }
-        return CheckMode::Snapshot(rendered);
-    }
-    let handed = crate::secret::taken().unwrap_or_else(|why| refuse(&why));
-    let evidence = Evidence {
-        suite: suite_of(file),
-        test: test.to_string(),
-        rendered,
-        blocking,
-        wall_ms: run.wall().as_secs_f64() * 1000.0,
-        module: module.to_string(),
-        nonce: handed.nonce.clone(),
-    };
-    // One write of one line on the locked real stdout: libtest's capture of `println!`
-    // does not see it, and other threads' lines do not cut into it.
-    let line = evidence.to_line(&handed.secret);
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(line.as_bytes());
-    let _ = stdout.flush();
-    CheckMode::Recorded
-}
-
-fn suite_of(file: &str) -> String {
-    Path::new(file)
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
