@@ -637,10 +637,11 @@ fn phases(course: &Course, class: &Path, out: &Path, n: usize, total: Timing) ->
         "building class-{n} again through the library, to time the build alone"
     ));
     let discovered = grader::pipeline::discover::discover(course, class)?;
+    let options = grader::pipeline::build::BuildOptions::for_course(course)?;
     let mut build = Timing::default();
     for chunk in discovered.submissions.chunks(grader::pipeline::BATCH_SIZE) {
         let clock = Clock::start();
-        let compiled = grader::pipeline::compile(course, chunk.iter().collect())?;
+        let compiled = grader::pipeline::compile(course, chunk.iter().collect(), &options)?;
         build.add(clock.stop());
         drop(compiled);
     }

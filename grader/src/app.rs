@@ -10,6 +10,8 @@ use crate::cli::{Cli, Command};
 use crate::confine::compiler::Compiler;
 use crate::confine::sandbox::{Choice, Sandbox};
 use crate::course::{Course, Exercise};
+use crate::pipeline::Options;
+use crate::pipeline::build::BuildOptions;
 use crate::pipeline::run::RunOptions;
 
 /// Runs the command line; `Ok(ExitCode::FAILURE)` when a check did not pass.
@@ -19,24 +21,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let root = std::path::absolute(&root)
         .with_context(|| format!("cannot resolve the course folder {}", root.display()))?;
     let course = Course::load(&root)?;
-    let mut options = RunOptions {
-        sandbox: Sandbox::detect(cli.sandbox)?,
-        ..RunOptions::default()
-    };
-    if let Some(wrapper) = &cli.wrapper {
-        let compiler = Compiler::detect(
-            wrapper.clone(),
-            &root,
-            Duration::from_secs(cli.compile_limit.max(1)),
-            options.sandbox.uses_bwrap() || cli.sandbox == Choice::Bwrap,
-        )?;
-        crate::confine::compiler::install(compiler);
-    }
-    if let Some(jobs) = cli.jobs {
-        options.jobs = jobs.max(1);
-    }
-    options.test_limit_override = cli.test_limit.map(std::time::Duration::from_secs_f64);
-    options.lesson_budget = cli.lesson_budget.map(std::time::Duration::from_secs_f64);
+    let options = options(&cli, &course)?;
     match &cli.command {
         Command::Verify { exercise, repeat } => {
             let selected = select(&course, exercise)?;
@@ -83,10 +68,37 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// The run's options from the command line: the sandbox, the compiler's confinement
+/// (when the grader binary can be cargo's compiler wrapper), the target folder.
+fn options(cli: &Cli, course: &Course) -> Result<Options> {
+    let mut run = RunOptions {
+        sandbox: Sandbox::detect(cli.sandbox)?,
+        ..RunOptions::default()
+    };
+    let mut build = BuildOptions::for_course(course)?;
+    if let Some(wrapper) = &cli.wrapper {
+        build.compiler = Some(Compiler::detect(
+            wrapper.clone(),
+            &course.root,
+            Duration::from_secs(cli.compile_limit.max(1)),
+            run.sandbox.uses_bwrap() || cli.sandbox == Choice::Bwrap,
+        )?);
+    }
+    if let Some(jobs) = cli.jobs {
+        run.jobs = jobs.max(1);
+    }
+    run.test_limit_override = cli.test_limit.map(Duration::from_secs_f64);
+    run.lesson_budget = cli.lesson_budget.map(Duration::from_secs_f64);
+    Ok(Options { build, run })
+}
+
 /// Tells on stderr how test processes are confined in this run.
-pub(crate) fn say_protections(options: &RunOptions) {
-    eprintln!("Protections: {}.", options.sandbox.protections().join("; "));
-    if let Some(compiler) = crate::confine::compiler::installed() {
+pub(crate) fn say_protections(options: &Options) {
+    eprintln!(
+        "Protections: {}.",
+        options.run.sandbox.protections().join("; ")
+    );
+    if let Some(compiler) = &options.build.compiler {
         eprintln!("Compiler: {}.", compiler.protections());
     }
 }

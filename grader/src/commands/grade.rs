@@ -9,15 +9,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::commands::demo;
 use crate::course::Course;
 use crate::course::Exercise;
-use crate::pipeline::build;
 use crate::pipeline::cache::Cache;
 use crate::pipeline::discover;
 use crate::pipeline::pair::HandIn;
-use crate::pipeline::run::RunOptions;
 use crate::pipeline::submission::Submission;
 use crate::pipeline::verdict::Expectations;
 use crate::pipeline::verdict::{ExerciseVerdict, Graded};
-use crate::pipeline::{self, Progress};
+use crate::pipeline::{self, Options, Progress};
 use crate::report::{self, Report};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -43,11 +41,11 @@ pub struct GradeRequest<'a> {
 
 /// Grades a class and writes every report. Prints the table to stdout and progress and a
 /// summary to stderr.
-pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) -> Result<()> {
+pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &Options) -> Result<()> {
     let folder: PathBuf = match request.submissions {
         Some(folder) => folder.to_path_buf(),
         None => {
-            let out = build::target_dir(course).join("demo-class");
+            let out = options.build.dir.join("demo-class");
             eprintln!(
                 "No submissions folder given: grading the bundled demo class, written to {}",
                 out.display()
@@ -136,8 +134,8 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &RunOptions) 
         graded: &graded,
         skipped: &class.skipped,
         expected: &expectations,
-        protections: options.sandbox.protections(),
-        compiler_protections: crate::confine::compiler::installed().map(|c| c.protections()),
+        protections: options.run.sandbox.protections(),
+        compiler_protections: options.build.compiler.as_ref().map(|c| c.protections()),
     };
     print!("{}", report::table::render(&report));
     let written = report::write_all(&report, request.out, request.gradescope)?;

@@ -12,8 +12,8 @@ use anyhow::{Context, Result};
 
 use crate::course::{Course, Exercise};
 use crate::pipeline;
+use crate::pipeline::Options;
 use crate::pipeline::build;
-use crate::pipeline::run::RunOptions;
 use crate::pipeline::submission::{Sources, Submission};
 use crate::pipeline::verdict::{Expectations, Graded, Status, TestVerdict};
 use crate::report::feedback::diff;
@@ -83,7 +83,7 @@ pub fn verify(
     course: &Course,
     selected: &[&Exercise],
     repeat: usize,
-    options: &RunOptions,
+    options: &Options,
 ) -> Result<Verification> {
     let mut problems = Vec::new();
     for exercise in selected {
@@ -98,9 +98,9 @@ pub fn verify(
     build::fetch(course)?;
     let expectations = Expectations::load(course)?;
     let submissions: Vec<&Submission> = variants.iter().map(|(submission, _)| submission).collect();
-    let mut compiled = pipeline::compile(course, submissions)?;
+    let mut compiled = pipeline::compile(course, submissions, &options.build)?;
     let runs: Vec<Vec<Graded>> = (0..repeat.max(1))
-        .map(|_| compiled.run(options, &expectations))
+        .map(|_| compiled.run(&options.run, &expectations))
         .collect::<Result<_>>()?;
     let rows = variants
         .iter()

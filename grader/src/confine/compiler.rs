@@ -27,7 +27,6 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::os::unix::process::{CommandExt as _, ExitStatusExt as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, ExitStatus, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -85,19 +84,6 @@ pub struct Compiler {
     limit: Duration,
     /// Wall-clock limit of a test crate's compiler run (set per cargo run).
     suite_limit: Duration,
-}
-
-static INSTALLED: OnceLock<Compiler> = OnceLock::new();
-
-/// Makes every later build of a staged batch use `compiler`. The command line does this
-/// once; without it (library use) the compiler runs unconfined, as the grader's user.
-pub fn install(compiler: Compiler) {
-    let _ = INSTALLED.set(compiler);
-}
-
-/// The confinement installed by [`install`], if any.
-pub fn installed() -> Option<&'static Compiler> {
-    INSTALLED.get()
 }
 
 impl Compiler {

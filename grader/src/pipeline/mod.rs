@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use anyhow::{Context, Result};
 
 use crate::course::{Course, Exercise};
-use crate::pipeline::build::Built;
+use crate::pipeline::build::{BuildOptions, Built};
 use crate::pipeline::pair::StudentKey;
 use crate::pipeline::run::Observation;
 use crate::pipeline::run::RunOptions;
@@ -33,6 +33,15 @@ pub const BATCH_SIZE: usize = 100;
 /// Set to keep the work folders (staged workspace, evidence) after the grader exits.
 pub const KEEP_WORK_ENV: &str = "GRADER_KEEP_WORK";
 
+/// Everything a grading run is told: how batches are built, how tests run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where batches are built, and how the compiler is confined.
+    pub build: BuildOptions,
+    /// How test processes run.
+    pub run: RunOptions,
+}
+
 /// A batch that has been staged and built, ready to run (possibly several times).
 ///
 /// It holds the grader's lock for as long as it lives: cargo names build artifacts after
@@ -45,38 +54,48 @@ pub struct Compiled<'a> {
     course: &'a Course,
     batch: Vec<&'a Submission>,
     stage: Stage,
+    build: BuildOptions,
     built: Built,
     work: tempfile::TempDir,
     runs: usize,
 }
 
 /// Stages and builds one batch.
-pub fn compile<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Compiled<'a>> {
-    let mut compiled = stage(course, batch)?;
-    compiled.built = build::build(course, &mut compiled.stage, &|_, _, _| {})?;
+pub fn compile<'a>(
+    course: &'a Course,
+    batch: Vec<&'a Submission>,
+    options: &BuildOptions,
+) -> Result<Compiled<'a>> {
+    let mut compiled = stage(course, batch, options)?;
+    compiled.built = build::build(course, &mut compiled.stage, options, &|_, _, _| {})?;
     Ok(compiled)
 }
 
-/// Stages one batch, to be built by [`Compiled::build_and_run`].
-pub fn stage<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Compiled<'a>> {
-    let lock = lock(&build::target_dir(course))?;
-    let parent = build::target_dir(course).join("work");
+/// Stages one batch in `options.dir`, to be built by [`Compiled::build_and_run`].
+pub fn stage<'a>(
+    course: &'a Course,
+    batch: Vec<&'a Submission>,
+    options: &BuildOptions,
+) -> Result<Compiled<'a>> {
+    let lock = lock(&options.dir)?;
+    let parent = options.dir.join("work");
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
     let work = tempfile::Builder::new()
         .prefix("batch-")
         // `GRADER_KEEP_WORK=1` keeps the run folders (evidence, scratch) for debugging;
-        // the staged workspace of the last batch stays in `target/grader/stage` anyway.
+        // the staged workspace of the last batch stays in `<target>/grader/stage` anyway.
         .disable_cleanup(std::env::var_os(KEEP_WORK_ENV).is_some())
         .tempdir_in(&parent)
         .with_context(|| format!("cannot create a work folder in {}", parent.display()))?;
-    let stage_dir = build::target_dir(course).join("stage");
+    let stage_dir = options.dir.join("stage");
     let stage = stage::write(course, &batch, &stage_dir)?;
     Ok(Compiled {
         _lock: lock,
         course,
         batch,
         stage,
+        build: options.clone(),
         built: Built::default(),
         work,
         runs: 0,
@@ -124,6 +143,7 @@ impl<'a> Compiled<'a> {
             course,
             batch,
             stage,
+            build: build_options,
             ..
         } = self;
         let course: &Course = course;
@@ -154,7 +174,7 @@ impl<'a> Compiled<'a> {
                         let _ = sender.send(job);
                     }
                 };
-                build::build(course, stage, &ready)
+                build::build(course, stage, build_options, &ready)
             };
             let observations = runner.join().expect("the runner does not panic");
             (built, observations)
@@ -246,16 +266,17 @@ pub trait Progress: Sync {
 pub fn grade(
     course: &Course,
     submissions: &[Submission],
-    options: &RunOptions,
+    options: &Options,
     expectations: &Expectations,
     repeat: usize,
     progress: &dyn Progress,
 ) -> Result<Vec<Graded>> {
     build::fetch(course)?;
+    let (build, options) = (&options.build, &options.run);
     let mut graded = Vec::with_capacity(submissions.len());
     for chunk in submissions.chunks(BATCH_SIZE) {
         progress.building(chunk.len());
-        let mut compiled = stage(course, chunk.iter().collect())?;
+        let mut compiled = stage(course, chunk.iter().collect(), build)?;
         let total = compiled.pairs();
         if repeat <= 1 {
             let judged = |s: &Submission, v: &ExerciseVerdict| progress.judged(total, s, v);
