@@ -641,7 +641,12 @@ fn phases(course: &Course, class: &Path, out: &Path, n: usize, total: Timing) ->
     let mut build = Timing::default();
     for chunk in discovered.submissions.chunks(grader::pipeline::BATCH_SIZE) {
         let clock = Clock::start();
-        let compiled = grader::pipeline::compile(course, chunk.iter().collect(), &options)?;
+        let compiled = grader::pipeline::compile(
+            course,
+            chunk.iter().collect(),
+            &options,
+            &grader::pipeline::Silent,
+        )?;
         build.add(clock.stop());
         drop(compiled);
     }

@@ -7,12 +7,14 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{Cli, Command};
+use crate::commands::grade;
 use crate::confine::compiler::Compiler;
 use crate::confine::sandbox::{Choice, Sandbox};
 use crate::course::{Course, Exercise};
 use crate::pipeline::Options;
 use crate::pipeline::build::BuildOptions;
 use crate::pipeline::run::RunOptions;
+use crate::present::Presenter;
 
 /// Runs the command line; `Ok(ExitCode::FAILURE)` when a check did not pass.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -22,12 +24,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         .with_context(|| format!("cannot resolve the course folder {}", root.display()))?;
     let course = Course::load(&root)?;
     let options = options(&cli, &course)?;
+    let presenter = Presenter::new(cli.progress.for_here(), protections(&options));
     match &cli.command {
         Command::Verify { exercise, repeat } => {
             let selected = select(&course, exercise)?;
-            say_protections(&options);
             let verification =
-                crate::commands::verify::verify(&course, &selected, *repeat, &options)?;
+                crate::commands::verify::verify(&course, &selected, *repeat, &options, &presenter);
+            presenter.finish();
+            let verification = verification?;
             print!("{}", crate::commands::verify::render(&verification));
             Ok(if verification.ok() {
                 ExitCode::SUCCESS
@@ -44,7 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             resume,
             repeat,
         } => {
-            let request = crate::commands::grade::GradeRequest {
+            let request = grade::GradeRequest {
                 submissions: submissions.as_deref(),
                 exercises: select(&course, exercise)?,
                 students: student,
@@ -53,13 +57,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 resume: *resume,
                 repeat: (*repeat).max(1),
             };
-            crate::commands::grade::grade(&course, &request, &options)?;
+            if request.submissions.is_none() {
+                eprintln!(
+                    "No submissions folder given: grading the bundled demo class, written to {}",
+                    grade::demo_folder(&options).display()
+                );
+            }
+            let graded = grade::grade(&course, &request, &options, &presenter);
+            presenter.finish();
+            say_graded(&graded?, &request);
             Ok(ExitCode::SUCCESS)
         }
         Command::Bless { exercise } => {
             let selected = select(&course, exercise)?;
-            say_protections(&options);
-            let written = crate::commands::bless::bless(&course, &selected, &options)?;
+            let written = crate::commands::bless::bless(&course, &selected, &options, &presenter);
+            presenter.finish();
+            let written = written?;
             println!(
                 "{written} snapshot(s) written; review them with `git diff` before committing"
             );
@@ -92,15 +105,36 @@ fn options(cli: &Cli, course: &Course) -> Result<Options> {
     Ok(Options { build, run })
 }
 
-/// Tells on stderr how test processes are confined in this run.
-pub(crate) fn say_protections(options: &Options) {
+/// Prints what grading a class came to: the table on stdout, the rest on stderr.
+fn say_graded(graded: &grade::ClassGraded, request: &grade::GradeRequest<'_>) {
+    if graded.flaky > 0 {
+        eprintln!(
+            "warning: {} test result(s) differed between the {} runs; they are marked flaky in \
+             the reports",
+            graded.flaky, request.repeat
+        );
+    }
+    print!("{}", graded.table);
     eprintln!(
+        "Graded {} submission(s); wrote {} file(s) to {} (gradebook.csv, results.json, \
+         junit.xml, feedback/)",
+        graded.submissions,
+        graded.written.len(),
+        request.out.display()
+    );
+}
+
+/// How test processes and compiler runs are confined in this run, in words: printed
+/// before the run's first progress.
+fn protections(options: &Options) -> Vec<String> {
+    let mut lines = vec![format!(
         "Protections: {}.",
         options.run.sandbox.protections().join("; ")
-    );
+    )];
     if let Some(compiler) = &options.build.compiler {
-        eprintln!("Compiler: {}.", compiler.protections());
+        lines.push(format!("Compiler: {}.", compiler.protections()));
     }
+    lines
 }
 
 /// The workspace this grader was built from.

@@ -5,15 +5,20 @@ use anyhow::{Context, Result, bail};
 
 use crate::course::{Course, Exercise};
 use crate::pipeline;
-use crate::pipeline::Options;
 use crate::pipeline::build;
 use crate::pipeline::submission::{Sources, Submission};
 use crate::pipeline::verdict::Expectations;
+use crate::pipeline::{Options, Progress};
 use crate::snapshot;
 
 /// Runs the solutions of `selected` and writes their runs as the expected ones. Returns
 /// the number of snapshot files written.
-pub fn bless(course: &Course, selected: &[&Exercise], options: &Options) -> Result<usize> {
+pub fn bless(
+    course: &Course,
+    selected: &[&Exercise],
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<usize> {
     let mut submissions = Vec::new();
     for exercise in selected {
         let path = exercise.solution(&course.root);
@@ -29,7 +34,12 @@ pub fn bless(course: &Course, selected: &[&Exercise], options: &Options) -> Resu
         submissions.push(submission);
     }
     build::fetch(course)?;
-    let mut compiled = pipeline::compile(course, submissions.iter().collect(), &options.build)?;
+    let mut compiled = pipeline::compile(
+        course,
+        submissions.iter().collect(),
+        &options.build,
+        progress,
+    )?;
     let graded = compiled.run(&options.run, &Expectations::default())?;
     let mut written = 0;
     for (exercise, graded) in selected.iter().zip(&graded) {

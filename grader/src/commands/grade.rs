@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::commands::demo;
 use crate::course::Course;
@@ -39,19 +38,34 @@ pub struct GradeRequest<'a> {
     pub repeat: usize,
 }
 
-/// Grades a class and writes every report. Prints the table to stdout and progress and a
-/// summary to stderr.
-pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &Options) -> Result<()> {
+/// What grading a class came to: the reports written, and what the command line tells.
+#[derive(Debug)]
+pub struct ClassGraded {
+    /// The results table, for the terminal.
+    pub table: String,
+    /// Submissions graded (or taken from the cache).
+    pub submissions: usize,
+    /// The files written into the output folder.
+    pub written: Vec<PathBuf>,
+    /// Test results that differed between the `--repeat` runs (marked flaky).
+    pub flaky: usize,
+}
+
+/// Where the bundled demo class is written when no submissions folder is given.
+pub fn demo_folder(options: &Options) -> PathBuf {
+    options.build.dir.join("demo-class")
+}
+
+/// Grades a class and writes every report; `progress` hears how it goes. Prints nothing.
+pub fn grade(
+    course: &Course,
+    request: &GradeRequest<'_>,
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<ClassGraded> {
     let folder: PathBuf = match request.submissions {
         Some(folder) => folder.to_path_buf(),
-        None => {
-            let out = options.build.dir.join("demo-class");
-            eprintln!(
-                "No submissions folder given: grading the bundled demo class, written to {}",
-                out.display()
-            );
-            demo::write(course, &out)?
-        }
+        None => demo::write(course, &demo_folder(options))?,
     };
     let mut class = discover::discover(course, &folder)?;
     if !request.students.is_empty() {
@@ -94,15 +108,10 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &Options) -> 
         .collect();
     if request.resume {
         let total: usize = class.submissions.iter().map(|s| s.exercises.len()).sum();
-        eprintln!(
-            "Resuming: {} of {total} student-exercises taken from the cache in {}",
-            reused.len(),
-            request.out.join(".cache").display()
-        );
+        progress.resuming(reused.len(), total, &request.out.join(".cache"));
     }
-    crate::app::say_protections(options);
-    let grading = Grading {
-        bar: bar(),
+    let filing = Filing {
+        progress,
         cache: &cache,
         stored: AtomicUsize::new(0),
     };
@@ -112,9 +121,8 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &Options) -> 
         options,
         &expectations,
         request.repeat,
-        &grading,
+        &filing,
     )?;
-    grading.bar.finish_and_clear();
     let graded = merge(course, &class.submissions, fresh, reused);
     let flaky: usize = graded
         .iter()
@@ -122,12 +130,6 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &Options) -> 
         .flat_map(|e| &e.tests)
         .filter(|t| t.flaky)
         .count();
-    if flaky > 0 {
-        eprintln!(
-            "warning: {flaky} test result(s) differed between the {} runs; they are marked flaky in the reports",
-            request.repeat
-        );
-    }
     let report = Report {
         course,
         slugs,
@@ -137,15 +139,14 @@ pub fn grade(course: &Course, request: &GradeRequest<'_>, options: &Options) -> 
         protections: options.run.sandbox.protections(),
         compiler_protections: options.build.compiler.as_ref().map(|c| c.protections()),
     };
-    print!("{}", report::table::render(&report));
+    let table = report::table::render(&report);
     let written = report::write_all(&report, request.out, request.gradescope)?;
-    eprintln!(
-        "Graded {} submission(s); wrote {} file(s) to {} (gradebook.csv, results.json, junit.xml, feedback/)",
-        graded.len(),
-        written.len(),
-        request.out.display()
-    );
-    Ok(())
+    Ok(ClassGraded {
+        table,
+        submissions: graded.len(),
+        written,
+        flaky,
+    })
 }
 
 /// Takes every (student, exercise) whose verdict is already in the cache.
@@ -191,9 +192,9 @@ fn merge(
         .collect()
 }
 
-/// Shows progress and files every verdict in the cache as it comes.
-struct Grading<'a> {
-    bar: ProgressBar,
+/// Files every verdict in the cache as it comes, and passes every event on.
+struct Filing<'a> {
+    progress: &'a dyn Progress,
     cache: &'a Cache,
     /// Verdicts stored so far.
     stored: AtomicUsize,
@@ -203,53 +204,28 @@ struct Grading<'a> {
 /// cache folder and stand still (so the test can kill the run at a known point).
 const HANG_AFTER_ENV: &str = "GRADER_TEST_HANG_AFTER";
 
-/// A progress bar on stderr (drawn only on a terminal).
-fn bar() -> ProgressBar {
-    let bar = ProgressBar::new(0);
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
-impl Grading<'_> {
-    /// A line of progress: above the bar on a terminal, a plain line in a log.
-    fn say(&self, line: &str) {
-        if self.bar.is_hidden() {
-            eprintln!("{line}");
-        } else {
-            self.bar.suspend(|| eprintln!("{line}"));
-        }
-    }
-}
-
-impl Progress for Grading<'_> {
-    fn linked(&self, lesson: &str, students: usize) {
-        self.say(&format!(
-            "built {lesson}: the tests of {students} student(s) start"
-        ));
+impl Progress for Filing<'_> {
+    fn resuming(&self, reused: usize, total: usize, cache: &Path) {
+        self.progress.resuming(reused, total, cache);
     }
 
-    fn graded(&self, size: usize, pairs: usize) {
-        self.say(&format!(
-            "graded a batch of {size} submission(s), {pairs} student-exercise(s)"
-        ));
+    fn waiting(&self, dir: &Path) {
+        self.progress.waiting(dir);
     }
 
     fn building(&self, size: usize) {
-        if self.bar.is_hidden() {
-            eprintln!("building {size} submission(s)");
-        }
-        self.bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"),
-        );
-        self.bar
-            .set_message(format!("building {size} submission(s)"));
+        self.progress.building(size);
+    }
+
+    fn linked(&self, lesson: &str, students: usize) {
+        self.progress.linked(lesson, students);
     }
 
     fn judged(&self, total: usize, submission: &Submission, verdict: &ExerciseVerdict) {
         if let Some(sources) = submission.exercises.get(&verdict.slug)
             && let Err(error) = self.cache.store(sources, verdict)
         {
-            self.bar.suspend(|| eprintln!("warning: {error:#}"));
+            self.progress.warning(&format!("{error:#}"));
         }
         let stored = self.stored.fetch_add(1, Ordering::SeqCst) + 1;
         let hang_after = std::env::var(HANG_AFTER_ENV)
@@ -261,16 +237,14 @@ impl Progress for Grading<'_> {
                 std::thread::sleep(Duration::from_secs(3600));
             }
         }
-        if self.bar.length() != Some(total as u64) {
-            self.bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} testing [{bar:30}] {pos}/{len} student-exercises [{elapsed}]",
-                )
-                .expect("valid template"),
-            );
-            self.bar.set_length(total as u64);
-            self.bar.set_position(0);
-        }
-        self.bar.inc(1);
+        self.progress.judged(total, submission, verdict);
+    }
+
+    fn graded(&self, size: usize, pairs: usize) {
+        self.progress.graded(size, pairs);
+    }
+
+    fn warning(&self, text: &str) {
+        self.progress.warning(text);
     }
 }

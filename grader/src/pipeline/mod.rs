@@ -60,14 +60,19 @@ pub struct Compiled<'a> {
     runs: usize,
 }
 
-/// Stages and builds one batch.
+/// Stages and builds one batch; `progress` hears of the build.
 pub fn compile<'a>(
     course: &'a Course,
     batch: Vec<&'a Submission>,
     options: &BuildOptions,
+    progress: &dyn Progress,
 ) -> Result<Compiled<'a>> {
-    let mut compiled = stage(course, batch, options)?;
-    compiled.built = build::build(course, &mut compiled.stage, options, &|_, _, _| {})?;
+    progress.building(batch.len());
+    let mut compiled = stage(course, batch, options, progress)?;
+    let linked = |exercise: &Exercise, _: &Path, keys: &[StudentKey]| {
+        progress.linked(&exercise.slug, keys.len());
+    };
+    compiled.built = build::build(course, &mut compiled.stage, options, &linked)?;
     Ok(compiled)
 }
 
@@ -76,8 +81,9 @@ pub fn stage<'a>(
     course: &'a Course,
     batch: Vec<&'a Submission>,
     options: &BuildOptions,
+    progress: &dyn Progress,
 ) -> Result<Compiled<'a>> {
-    let lock = lock(&options.dir)?;
+    let lock = lock(&options.dir, progress)?;
     let parent = options.dir.join("work");
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -102,17 +108,15 @@ pub fn stage<'a>(
     })
 }
 
-/// Takes the grader's lock in `target`, waiting (and saying so) while another run has it.
-fn lock(target: &Path) -> Result<fs::File> {
+/// Takes the grader's lock in `target`, waiting (and telling `progress`) while another run
+/// has it.
+fn lock(target: &Path, progress: &dyn Progress) -> Result<fs::File> {
     fs::create_dir_all(target).with_context(|| format!("cannot create {}", target.display()))?;
     let path = target.join("grader.lock");
     let file =
         fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
     if file.try_lock().is_err() {
-        eprintln!(
-            "Another grader run is using {}; waiting for it to finish...",
-            target.display()
-        );
+        progress.waiting(target);
         file.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
     }
@@ -246,19 +250,33 @@ fn locate<'c>(
     Some((index, exercise))
 }
 
-/// Hears how grading goes, to show progress (a terminal, a plain log and CI are
-/// presenters of the same events).
+/// Hears how grading goes, to show progress: the library prints nothing, and a terminal,
+/// a plain log and GitHub Actions are presenters of the same events (the binary's).
+/// Every event has a default that ignores it.
 pub trait Progress: Sync {
+    /// `--resume`: `reused` of the class's `total` (student, exercise) verdicts are taken
+    /// from the cache in `cache`; the rest are graded now.
+    fn resuming(&self, _reused: usize, _total: usize, _cache: &Path) {}
+    /// Another grader run holds the build folder `dir`; this one waits for it.
+    fn waiting(&self, _dir: &Path) {}
     /// A batch of `size` submissions starts building.
-    fn building(&self, size: usize);
+    fn building(&self, _size: usize) {}
     /// A lesson's test binary is linked, holding the tests of `students` students, who start
     /// running now.
     fn linked(&self, _lesson: &str, _students: usize) {}
     /// One (student, exercise) pair has been judged; `total` pairs are in this batch.
-    fn judged(&self, total: usize, submission: &Submission, verdict: &ExerciseVerdict);
+    fn judged(&self, _total: usize, _submission: &Submission, _verdict: &ExerciseVerdict) {}
     /// A batch of `size` submissions is graded, `pairs` (student, exercise) pairs in all.
     fn graded(&self, _size: usize, _pairs: usize) {}
+    /// Something went wrong that costs no verdict (one could not be cached), in words.
+    fn warning(&self, _text: &str) {}
 }
+
+/// Progress nobody hears.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Progress for Silent {}
 
 /// Grades submissions batch by batch. With `repeat` > 1 every test runs that many times;
 /// a test whose result differs between runs is marked flaky (the first run counts), and
@@ -276,7 +294,7 @@ pub fn grade(
     let mut graded = Vec::with_capacity(submissions.len());
     for chunk in submissions.chunks(BATCH_SIZE) {
         progress.building(chunk.len());
-        let mut compiled = stage(course, chunk.iter().collect(), build)?;
+        let mut compiled = stage(course, chunk.iter().collect(), build, progress)?;
         let total = compiled.pairs();
         if repeat <= 1 {
             let judged = |s: &Submission, v: &ExerciseVerdict| progress.judged(total, s, v);
