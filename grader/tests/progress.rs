@@ -3,11 +3,14 @@
 //! student whose lesson is refused before it is built, so nothing compiles.
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
 use assert_cmd::Command;
 
 fn grade(work: &Path, args: &[&str], github_actions: bool) -> String {
+    // The test users must reach the target folder: tempfile makes its folder 0700.
+    fs::set_permissions(work, fs::Permissions::from_mode(0o755)).unwrap();
     let src = work.join("class/eve/exercises/01-tick-file-watch/src");
     fs::create_dir_all(&src).unwrap();
     fs::write(

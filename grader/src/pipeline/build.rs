@@ -44,13 +44,49 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     /// Builds in the grader's folder of the target folder cargo uses for `course`,
-    /// without confining the compiler.
+    /// without confining the compiler. Fails, before any work, when the test processes
+    /// (run as unprivileged users of their own when the grader is root) could not reach
+    /// the test binaries there.
     pub fn for_course(course: &Course) -> Result<BuildOptions> {
+        let dir = grader_dir(&course.root)?;
+        if rustix::process::getuid().is_root() {
+            reachable_by_others(&dir)?;
+        }
         Ok(BuildOptions {
-            dir: grader_dir(&course.root)?,
+            dir,
             compiler: None,
         })
     }
+}
+
+/// Fails, saying what to do, when a folder on the way to `dir` is closed to other users
+/// (no `o+x`, e.g. `/root` or a private temporary folder): every test binary built there
+/// would be out of the test users' reach, and every test would crash.
+fn reachable_by_others(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |path: &Path| std::fs::metadata(path).ok().map(|m| m.permissions().mode());
+    if let Some((closed, mode)) = closed_ancestor(dir, mode) {
+        bail!(
+            "the grader's build folder {} is inside {} (mode {mode:o}), which the unprivileged \
+             users the tests run as cannot enter, so every test would crash: set \
+             CARGO_TARGET_DIR to a folder they can reach (e.g. under /var/tmp), or let others \
+             enter that folder (`chmod o+x {}`)",
+            dir.display(),
+            closed.display(),
+            closed.display()
+        );
+    }
+    Ok(())
+}
+
+/// The first existing folder on the way to `path` (itself included) that others may not
+/// enter, with its mode; `mode` reads a path's mode (`None`: it does not exist yet).
+fn closed_ancestor(path: &Path, mode: impl Fn(&Path) -> Option<u32>) -> Option<(PathBuf, u32)> {
+    let ancestors: Vec<&Path> = path.ancestors().collect();
+    ancestors.into_iter().rev().find_map(|folder| {
+        let mode = mode(folder)?;
+        (mode & 0o001 == 0).then(|| (folder.to_path_buf(), mode & 0o7777))
+    })
 }
 
 /// Makes sure every dependency is downloaded, so builds of staged batches can run offline.
@@ -308,5 +344,45 @@ fn tidy(stage: &Stage, exercise: &Exercise, key: &str, errors: &[&String]) -> St
         )
     } else {
         text.trim_end().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_folder_closed_to_others_is_named() {
+        let modes = |path: &Path| match path.to_str()? {
+            "/" => Some(0o755),
+            "/root" => Some(0o700),
+            "/root/t" => Some(0o755),
+            "/work" | "/work/t" => Some(0o40755),
+            _ => None,
+        };
+        assert_eq!(
+            closed_ancestor(Path::new("/root/t/grader"), modes),
+            Some((PathBuf::from("/root"), 0o700))
+        );
+        assert_eq!(closed_ancestor(Path::new("/work/t/grader"), modes), None);
+    }
+
+    #[test]
+    fn a_private_folder_on_disk_is_found() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let private = dir.path().join("private");
+        std::fs::create_dir_all(private.join("t")).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let error = reachable_by_others(&private.join("t/grader")).unwrap_err();
+        let text = format!("{error:#}");
+        assert!(
+            text.contains(&format!("inside {} (mode 700)", private.display())),
+            "{text}"
+        );
+        assert!(text.contains("CARGO_TARGET_DIR"), "{text}");
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o711)).unwrap();
+        reachable_by_others(&private.join("t/grader")).unwrap();
     }
 }
