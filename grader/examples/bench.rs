@@ -530,7 +530,12 @@ fn grade(
     let name = class.file_name().unwrap_or_default().to_string_lossy();
     let out = tmp.join(format!("out-{name}"));
     let mut command = Command::new(grader);
-    command.arg("--root").arg(root);
+    // The grader works in the target folder cargo would use: the course's own, whatever
+    // this process was given (`forget_stage` and the cold start count on it).
+    command
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .arg("--root")
+        .arg(root);
     if let Some(jobs) = args.jobs {
         command.args(["--jobs", &jobs.to_string()]);
     }
@@ -637,10 +642,16 @@ fn phases(course: &Course, class: &Path, out: &Path, n: usize, total: Timing) ->
         "building class-{n} again through the library, to time the build alone"
     ));
     let discovered = grader::pipeline::discover::discover(course, class)?;
+    let options = grader::pipeline::build::BuildOptions::for_course(course)?;
     let mut build = Timing::default();
     for chunk in discovered.submissions.chunks(grader::pipeline::BATCH_SIZE) {
         let clock = Clock::start();
-        let compiled = grader::pipeline::compile(course, chunk.iter().collect())?;
+        let compiled = grader::pipeline::compile(
+            course,
+            chunk.iter().collect(),
+            &options,
+            &grader::pipeline::Silent,
+        )?;
         build.add(clock.stop());
         drop(compiled);
     }

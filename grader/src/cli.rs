@@ -40,6 +40,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "SECS", default_value_t = crate::confine::compiler::DEFAULT_LIMIT.as_secs())]
     pub compile_limit: u64,
 
+    /// How progress is shown on stderr: a bar, plain lines (logs), or GitHub Actions'
+    /// groups and error annotations. `auto`: GitHub Actions' when GITHUB_ACTIONS=true, else a
+    /// bar on a terminal, else plain lines.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub progress: crate::present::Style,
+
     /// The grader binary, which cargo runs as the compiler wrapper (set by `main`, not a
     /// flag).
     #[arg(skip)]

@@ -39,11 +39,12 @@ pub struct Fingerprint {
 }
 
 /// Files every exercise is graded with.
-const SHARED: [&str; 4] = [
+const SHARED: [&str; 5] = [
     "Cargo.lock",
     "Cargo.toml",
     "exercises/timeline",
     "exercises/timeline-check",
+    "exercises/timeline-evidence",
 ];
 
 impl Fingerprint {

@@ -39,7 +39,9 @@
 //! - [`report`]: every file a grading run writes, rendered from one report.
 //! - [`commands`]: [`commands::grade`] adds discovery, the cache and the reports to the
 //!   pipeline; [`commands::verify`] and [`commands::bless`] run it on the course's own stubs,
-//!   solutions, wrong and right variants. [`cli`] parses the command line; the binary prints.
+//!   solutions, wrong and right variants; they return values and report progress through
+//!   [`pipeline::Progress`]. [`cli`] parses the command line; the binary prints, and
+//!   [`present`] shows progress (a bar, plain lines, or GitHub Actions' commands).
 
 pub mod cli;
 pub mod commands;
@@ -47,6 +49,7 @@ pub mod confine;
 pub mod course;
 pub mod fingerprint;
 pub mod pipeline;
+pub mod present;
 pub mod report;
 pub mod snapshot;
 

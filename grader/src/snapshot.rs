@@ -12,7 +12,7 @@ use crate::course::Suite;
 pub fn path(suite: &Suite, test: &str) -> PathBuf {
     suite.snapshots.join(format!(
         "{}.snap",
-        timeline_check::Evidence::file_stem(&suite.name, test)
+        timeline_evidence::Evidence::file_stem(&suite.name, test)
     ))
 }
 

@@ -22,8 +22,8 @@
 //! process (Linux: no programs start, its memory is unreadable from `/proc`). This crate is
 //! a dev-dependency only: code under test cannot name it, so it cannot sign anything.
 
+mod check;
 mod confine;
-mod evidence;
 mod meter;
 mod secret;
 mod snapshot;
@@ -31,12 +31,13 @@ mod snapshot;
 use std::future::Future;
 use std::time::Duration;
 
-pub use evidence::{Binding, CheckMode, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, Left, check_mode};
+pub use check::{CheckMode, check_mode};
 pub use secret::Handed;
 pub use snapshot::{compare, contents, diff, snapshot_path};
 pub use timeline::{
     BLOCKED_LIMIT, Hang, Options, Outcome, Run, TIES_NOTE, Ties, WALL_LIMIT_ENV, has_ties,
 };
+pub use timeline_evidence::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, Left};
 
 /// What `check!` does for a student: fails the test, with the diff and what to do, unless
 /// `rendered` is the snapshot of `test` (see [`snapshot_path`]). Never writes a snapshot.
@@ -65,10 +66,10 @@ pub fn assert_snapshot(manifest_dir: &str, file: &str, test: &str, rendered: &st
 /// sleeps, for the blocking check and the class of a hang), and under grading a hang is
 /// recorded as signed evidence with its class.
 pub fn capture<F: Future>(options: impl Into<Options>, future: F) -> Run<F::Output> {
-    evidence::prepare();
+    check::prepare();
     let mut options: Options = options.into();
     options.meter = meter::meter();
-    options.report_hang = Some(evidence::report_hang);
+    options.report_hang = Some(check::report_hang);
     timeline::capture(options, future)
 }
 

@@ -15,7 +15,7 @@
 
 use std::sync::OnceLock;
 
-use crate::evidence::EVIDENCE_ENV;
+use timeline_evidence::EVIDENCE_ENV;
 
 /// What the grader handed this process.
 #[derive(Debug, Clone, PartialEq, Eq)]

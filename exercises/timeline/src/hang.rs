@@ -6,7 +6,6 @@
 //! [`Meter`](crate::Meter) can). The probe runs only if the executor still takes turns
 //! between polls; the CPU time says whether the thread computes or sleeps.
 
-use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -21,100 +20,7 @@ pub const PROBE_TIME: Duration = Duration::from_millis(300);
 /// loaded ten times over; a thread in a blocking call uses next to nothing.
 const BUSY_SHARE: f64 = 0.02;
 
-/// How a hung capture was stuck. The codes ([`Hang::code`]) are stable: evidence,
-/// results and feedback use them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(rename_all = "snake_case")
-)]
-pub enum Hang {
-    /// (a) The executor was stuck inside one poll, its thread computing: a loop that
-    /// never reaches an `.await`.
-    BusyLoop,
-    /// (b) The executor was stuck inside one poll, its thread asleep: a blocking call
-    /// (`std::thread::sleep`, a blocking lock, channel or I/O, joining a thread) that never
-    /// returned.
-    BlockingCall,
-    /// (c) The executor kept polling but the virtual clock never advanced: tasks wake
-    /// themselves at once (a `yield_now` loop, a future or stream that wakes itself and
-    /// returns `Pending`), so the runtime is never idle and the paused clock never jumps.
-    SelfWaking,
-    /// The executor was idle but the virtual clock held still: a `spawn_blocking` job
-    /// (which holds the paused clock while it runs) never finished.
-    BlockingJob,
-    /// The virtual clock kept moving: the code makes progress, but needs too much real
-    /// time per step (a heavy computation between `.await`s).
-    Slow,
-    /// Stuck inside one poll; whether computing or asleep could not be read.
-    StuckInPoll,
-}
-
-impl Hang {
-    /// Every class, in declaration order.
-    pub const ALL: [Hang; 6] = [
-        Hang::BusyLoop,
-        Hang::BlockingCall,
-        Hang::SelfWaking,
-        Hang::BlockingJob,
-        Hang::Slow,
-        Hang::StuckInPoll,
-    ];
-
-    /// The stable code: `busy_loop`, `blocking_call`, `self_waking`, `blocking_job`,
-    /// `slow`, `stuck_in_poll`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Hang::BusyLoop => "busy_loop",
-            Hang::BlockingCall => "blocking_call",
-            Hang::SelfWaking => "self_waking",
-            Hang::BlockingJob => "blocking_job",
-            Hang::Slow => "slow",
-            Hang::StuckInPoll => "stuck_in_poll",
-        }
-    }
-
-    /// The class of a code ([`Hang::code`]).
-    pub fn from_code(code: &str) -> Option<Hang> {
-        Hang::ALL.into_iter().find(|hang| hang.code() == code)
-    }
-}
-
-impl fmt::Display for Hang {
-    /// What was seen and where to look, for a student.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Hang::BusyLoop => {
-                "the executor was stuck inside one poll, computing: a loop that never reaches \
-                 `.await` keeps every task (and the clock) from moving. Look for such a loop"
-            }
-            Hang::BlockingCall => {
-                "the executor was stuck inside one poll, asleep: a blocking call \
-                 (std::thread::sleep, a blocking lock, channel or I/O, joining a thread) never \
-                 returned. Await the async version instead"
-            }
-            Hang::SelfWaking => {
-                "the executor kept polling but the virtual clock never advanced: tasks wake \
-                 themselves at once (a `yield_now` loop, a future or stream that wakes itself \
-                 and returns `Pending`), so the runtime is never idle and the paused clock never \
-                 jumps. Wait on a timer or a channel instead of waking yourself"
-            }
-            Hang::BlockingJob => {
-                "the executor was idle but the virtual clock held still: a `spawn_blocking` \
-                 job holds the paused clock while it runs, and one never finished"
-            }
-            Hang::Slow => {
-                "the virtual clock kept moving, too slowly: the code needs too much real time \
-                 per step (a heavy computation between `.await`s)"
-            }
-            Hang::StuckInPoll => {
-                "the executor was stuck inside one poll: a loop that never reaches `.await`, \
-                 or a blocking call that never returns"
-            }
-        })
-    }
-}
+pub use timeline_evidence::Hang;
 
 /// What the watchdog needs to look at a runtime from its own thread.
 #[derive(Debug, Clone)]

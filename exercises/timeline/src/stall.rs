@@ -18,11 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::options::{Meter, ThreadUsage};
 
-/// Held time in all from which a test that forbids blocking renders
-/// `!! the executor was blocked ...`. The blocking steps the course asks about last a
-/// quarter of a second or more each and come several per test, while a correct solution
-/// holds the executor for a few milliseconds of CPU, however busy the machine is.
-pub const BLOCKED_LIMIT: Duration = Duration::from_millis(400);
+pub use timeline_evidence::BLOCKED_LIMIT;
 
 /// Tracks one runtime's busy stretches.
 #[derive(Debug)]

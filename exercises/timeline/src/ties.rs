@@ -17,9 +17,8 @@ pub enum Ties {
     AsPrinted,
 }
 
-/// Said beside a difference when the run showed same-instant lines sorted.
-pub const TIES_NOTE: &str = "note: lines printed at the same virtual instant are shown \
-     sorted by their text; their order is not graded, only which lines they are.";
+use timeline_evidence::stamp_of;
+pub use timeline_evidence::{TIES_NOTE, has_ties};
 
 /// Puts each group of consecutive lines with the same time stamp in text order (a stable
 /// sort). Lines without a stamp (`[... 3 more lines not recorded]`) stay where they are
@@ -28,27 +27,6 @@ pub(crate) fn sort_ties(lines: &mut [String]) {
     for group in lines.chunk_by_mut(|a, b| stamp_of(a).is_some() && stamp_of(a) == stamp_of(b)) {
         group.sort();
     }
-}
-
-/// Whether a rendered run has two lines with the same time stamp.
-///
-/// ```
-/// assert!(timeline::has_ties("[  0.000s] a\n[  0.000s] b\n=> returned after 0.000s: ()"));
-/// assert!(!timeline::has_ties("[  0.000s] a\n[  1.000s] b"));
-/// ```
-pub fn has_ties(rendered: &str) -> bool {
-    let stamps: Vec<Option<&str>> = rendered.lines().map(stamp_of).collect();
-    stamps
-        .windows(2)
-        .any(|pair| pair[0].is_some() && pair[0] == pair[1])
-}
-
-/// The time stamp a rendered line starts with (`[  1.000s]`), if it has one.
-fn stamp_of(line: &str) -> Option<&str> {
-    let end = line.find("s] ")?;
-    let stamp = &line[..end + 2];
-    let inner = stamp.strip_prefix('[')?.strip_suffix("s]")?;
-    inner.trim_start().parse::<f64>().is_ok().then_some(stamp)
 }
 
 #[cfg(test)]

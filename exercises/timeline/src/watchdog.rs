@@ -28,7 +28,7 @@ use crate::hang::{Hang, Probe};
 pub const WALL_LIMIT: Duration = Duration::from_secs(20);
 
 /// Milliseconds of real time a capture may take, instead of [`WALL_LIMIT`].
-pub const WALL_LIMIT_ENV: &str = "TIMELINE_WALL_LIMIT_MS";
+pub use timeline_evidence::WALL_LIMIT_ENV;
 
 /// Set by the grader: the test process records evidence and is never run again.
 pub const EVIDENCE_ENV: &str = "TIMELINE_EVIDENCE";

@@ -6,14 +6,19 @@ use anyhow::{Context, Result, bail};
 use crate::course::{Course, Exercise};
 use crate::pipeline;
 use crate::pipeline::build;
-use crate::pipeline::run::RunOptions;
 use crate::pipeline::submission::{Sources, Submission};
 use crate::pipeline::verdict::Expectations;
+use crate::pipeline::{Options, Progress};
 use crate::snapshot;
 
 /// Runs the solutions of `selected` and writes their runs as the expected ones. Returns
 /// the number of snapshot files written.
-pub fn bless(course: &Course, selected: &[&Exercise], options: &RunOptions) -> Result<usize> {
+pub fn bless(
+    course: &Course,
+    selected: &[&Exercise],
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<usize> {
     let mut submissions = Vec::new();
     for exercise in selected {
         let path = exercise.solution(&course.root);
@@ -29,8 +34,13 @@ pub fn bless(course: &Course, selected: &[&Exercise], options: &RunOptions) -> R
         submissions.push(submission);
     }
     build::fetch(course)?;
-    let mut compiled = pipeline::compile(course, submissions.iter().collect())?;
-    let graded = compiled.run(options, &Expectations::default())?;
+    let mut compiled = pipeline::compile(
+        course,
+        submissions.iter().collect(),
+        &options.build,
+        progress,
+    )?;
+    let graded = compiled.run(&options.run, &Expectations::default())?;
     let mut written = 0;
     for (exercise, graded) in selected.iter().zip(&graded) {
         let verdict = graded

@@ -4,22 +4,19 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::commands::demo;
 use crate::course::Course;
 use crate::course::Exercise;
 use crate::fingerprint::Fingerprint;
-use crate::pipeline::build;
 use crate::pipeline::cache::Cache;
 use crate::pipeline::discover::{self, Class};
 use crate::pipeline::pair::{HandIn, StudentId};
 use crate::pipeline::roster::Roster;
-use crate::pipeline::run::RunOptions;
 use crate::pipeline::submission::Submission;
 use crate::pipeline::verdict::Expectations;
 use crate::pipeline::verdict::{ExerciseVerdict, Graded};
-use crate::pipeline::{self, Progress};
+use crate::pipeline::{self, Options, Progress};
 use crate::report::source::{self, Shard, Source};
 use crate::report::{self, Report, row};
 use std::collections::BTreeMap;
@@ -60,13 +57,27 @@ impl GradeRequest<'_> {
     }
 }
 
-/// What a grading run (or a dry run) came to: whether every entry was graded.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct GradeSummary {
+/// What grading a class (or a dry run) came to: what the command line prints, and whether
+/// every entry was graded.
+#[derive(Debug, Default)]
+pub struct ClassGraded {
+    /// For the terminal: the results table, or a dry run's listing.
+    pub table: String,
     /// Rows in the reports (entries, and roster students who handed in nothing).
     pub rows: usize,
     /// Entries of the submissions folder that could not be graded.
     pub not_gradable: Vec<StudentId>,
+    /// Roster students with no entry (a dry run counts them).
+    pub absent: usize,
+    /// The files written into the output folder (none for a dry run).
+    pub written: Vec<PathBuf>,
+    /// Test results that differed between the `--repeat` runs (marked flaky).
+    pub flaky: usize,
+}
+
+/// Where the bundled demo class is written when no submissions folder is given.
+pub fn demo_folder(options: &Options) -> PathBuf {
+    options.build.dir.join("demo-class")
 }
 
 /// The class as read, filtered to the request.
@@ -77,16 +88,16 @@ struct Intake {
     everyone: Vec<String>,
 }
 
-/// Grades a class and writes every report. Prints the table to stdout and progress and a
-/// summary to stderr. With `dry_run`, prints what would be graded instead, and builds
-/// nothing.
+/// Grades a class and writes every report; `progress` hears how it goes. With `dry_run`,
+/// lists what would be graded instead, and builds nothing. Prints nothing.
 pub fn grade(
     course: &Course,
     request: &GradeRequest<'_>,
-    options: &RunOptions,
-) -> Result<GradeSummary> {
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<ClassGraded> {
     // Entries that are no student's are named at the end of the table (or the listing).
-    let intake = intake(course, request)?;
+    let intake = intake(course, request, options)?;
     let not_gradable: Vec<StudentId> = intake
         .class
         .not_gradable
@@ -96,44 +107,34 @@ pub fn grade(
     if request.dry_run {
         return Ok(dry_run(&intake, not_gradable));
     }
-    let rows = grade_class(course, request, options, intake)?;
-    Ok(GradeSummary { rows, not_gradable })
+    let mut graded = grade_class(course, request, options, intake, progress)?;
+    graded.not_gradable = not_gradable;
+    Ok(graded)
 }
 
-/// Prints what would be graded, and every intake note; builds nothing.
-fn dry_run(intake: &Intake, not_gradable: Vec<StudentId>) -> GradeSummary {
+/// Lists what would be graded, and every intake note; builds nothing.
+fn dry_run(intake: &Intake, not_gradable: Vec<StudentId>) -> ClassGraded {
     let Intake { class, roster, .. } = intake;
-    print!("{}", report::listing::render(class, roster.as_ref()));
     let absent = roster.as_ref().map_or(0, |r| {
         r.students
             .iter()
             .filter(|e| !has_entry(class, &e.id))
             .count()
     });
-    eprintln!(
-        "Dry run: {} to grade, {} not gradable, {absent} with nothing handed in; nothing \
-         was built, run or reported",
-        class.submissions.len(),
-        not_gradable.len()
-    );
-    GradeSummary {
+    ClassGraded {
+        table: report::listing::render(class, roster.as_ref()),
         rows: class.submissions.len() + not_gradable.len() + absent,
         not_gradable,
+        absent,
+        ..ClassGraded::default()
     }
 }
 
 /// Reads the class (and the roster), keeping only the requested students and lessons.
-fn intake(course: &Course, request: &GradeRequest<'_>) -> Result<Intake> {
+fn intake(course: &Course, request: &GradeRequest<'_>, options: &Options) -> Result<Intake> {
     let folder: PathBuf = match request.submissions {
         Some(folder) => folder.to_path_buf(),
-        None => {
-            let out = build::target_dir(course).join("demo-class");
-            eprintln!(
-                "No submissions folder given: grading the bundled demo class, written to {}",
-                out.display()
-            );
-            demo::write(course, &out)?
-        }
+        None => demo::write(course, &demo_folder(options))?,
     };
     let mut roster = request.roster.map(Roster::read).transpose()?;
     let mut own = vec![request.out.to_path_buf()];
@@ -207,9 +208,10 @@ fn has_entry(class: &Class, id: &str) -> bool {
 fn grade_class(
     course: &Course,
     request: &GradeRequest<'_>,
-    options: &RunOptions,
+    options: &Options,
     intake: Intake,
-) -> Result<usize> {
+    progress: &dyn Progress,
+) -> Result<ClassGraded> {
     let Intake {
         class,
         roster,
@@ -238,15 +240,10 @@ fn grade_class(
         .collect();
     if request.resume {
         let total: usize = class.submissions.iter().map(|s| s.exercises.len()).sum();
-        eprintln!(
-            "Resuming: {} of {total} student-exercises taken from the cache in {}",
-            reused.len(),
-            request.out.join(".cache").display()
-        );
+        progress.resuming(reused.len(), total, &request.out.join(".cache"));
     }
-    crate::app::say_protections(options);
-    let grading = Grading {
-        bar: bar(),
+    let filing = Filing {
+        progress,
         cache: &cache,
         stored: AtomicUsize::new(0),
     };
@@ -259,12 +256,11 @@ fn grade_class(
             options,
             &expectations,
             request.repeat,
-            &grading,
+            &filing,
         )?
     };
-    grading.bar.finish_and_clear();
     let graded = merge(course, &class.submissions, fresh, reused);
-    warn_flaky(&graded, request.repeat);
+    let flaky = flaky_tests(&graded);
     let (rows, warnings) = row::rows(
         graded,
         &class.submissions,
@@ -272,10 +268,8 @@ fn grade_class(
         roster.as_ref(),
     );
     for warning in &warnings {
-        eprintln!("warning: {warning}");
+        progress.warning(warning);
     }
-    let not_graded = rows.iter().filter(|r| !r.is_graded()).count();
-    let graded_now = rows.len();
     let fresh = Source {
         versions: fingerprint.versions,
         shard: request.shard,
@@ -284,8 +278,8 @@ fn grade_class(
         rows,
         skipped: class.notes,
         roster: roster.is_some(),
-        protections: options.sandbox.protections(),
-        compiler_protections: crate::confine::compiler::installed().map(|c| c.protections()),
+        protections: options.run.sandbox.protections(),
+        compiler_protections: options.build.compiler.as_ref().map(|c| c.protections()),
     };
     let source = match previous {
         Some(previous) => {
@@ -295,17 +289,15 @@ fn grade_class(
         None => fresh,
     };
     let report = Report::of(course, &source, &expectations, request.lang);
-    print!("{}", report::table::render(&report));
+    let table = report::table::render(&report);
     let written = report::write_all(&report, request.out, request.gradescope)?;
-    eprintln!(
-        "Graded {} of {} row(s) ({not_graded} not graded: see the table); wrote {} file(s) to {} \
-         (gradebook.csv, results.json, junit.xml, feedback/)",
-        graded_now - not_graded,
-        graded_now,
-        written.len(),
-        request.out.display()
-    );
-    Ok(graded_now)
+    Ok(ClassGraded {
+        table,
+        rows: source.rows.len(),
+        written,
+        flaky,
+        ..ClassGraded::default()
+    })
 }
 
 /// The class already in `--out` that a partial regrade updates; `None` for a whole-class
@@ -338,19 +330,14 @@ fn fresh_slugs(request: &GradeRequest<'_>) -> Vec<String> {
     request.exercises.iter().map(|e| e.slug.clone()).collect()
 }
 
-/// Warns when `--repeat` found tests whose results differed.
-fn warn_flaky(graded: &[Graded], repeat: usize) {
-    let flaky: usize = graded
+/// Test results that differed between the `--repeat` runs.
+fn flaky_tests(graded: &[Graded]) -> usize {
+    graded
         .iter()
         .flat_map(|g| &g.exercises)
         .flat_map(|e| &e.tests)
         .filter(|t| t.flaky)
-        .count();
-    if flaky > 0 {
-        eprintln!(
-            "warning: {flaky} test result(s) differed between the {repeat} runs; they are marked flaky in the reports"
-        );
-    }
+        .count()
 }
 
 /// Takes every (student, exercise) whose verdict is already in the cache.
@@ -396,9 +383,9 @@ fn merge(
         .collect()
 }
 
-/// Shows progress and files every verdict in the cache as it comes.
-struct Grading<'a> {
-    bar: ProgressBar,
+/// Files every verdict in the cache as it comes, and passes every event on.
+struct Filing<'a> {
+    progress: &'a dyn Progress,
     cache: &'a Cache,
     /// Verdicts stored so far.
     stored: AtomicUsize,
@@ -408,53 +395,28 @@ struct Grading<'a> {
 /// cache folder and stand still (so the test can kill the run at a known point).
 const HANG_AFTER_ENV: &str = "GRADER_TEST_HANG_AFTER";
 
-/// A progress bar on stderr (drawn only on a terminal).
-fn bar() -> ProgressBar {
-    let bar = ProgressBar::new(0);
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
-impl Grading<'_> {
-    /// A line of progress: above the bar on a terminal, a plain line in a log.
-    fn say(&self, line: &str) {
-        if self.bar.is_hidden() {
-            eprintln!("{line}");
-        } else {
-            self.bar.suspend(|| eprintln!("{line}"));
-        }
-    }
-}
-
-impl Progress for Grading<'_> {
-    fn linked(&self, lesson: &str, students: usize) {
-        self.say(&format!(
-            "built {lesson}: the tests of {students} student(s) start"
-        ));
+impl Progress for Filing<'_> {
+    fn resuming(&self, reused: usize, total: usize, cache: &Path) {
+        self.progress.resuming(reused, total, cache);
     }
 
-    fn graded(&self, size: usize, pairs: usize) {
-        self.say(&format!(
-            "graded a batch of {size} submission(s), {pairs} student-exercise(s)"
-        ));
+    fn waiting(&self, dir: &Path) {
+        self.progress.waiting(dir);
     }
 
     fn building(&self, size: usize) {
-        if self.bar.is_hidden() {
-            eprintln!("building {size} submission(s)");
-        }
-        self.bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"),
-        );
-        self.bar
-            .set_message(format!("building {size} submission(s)"));
+        self.progress.building(size);
+    }
+
+    fn linked(&self, lesson: &str, students: usize) {
+        self.progress.linked(lesson, students);
     }
 
     fn judged(&self, total: usize, submission: &Submission, verdict: &ExerciseVerdict) {
         if let Some(sources) = submission.exercises.get(&verdict.slug)
             && let Err(error) = self.cache.store(sources, verdict)
         {
-            self.bar.suspend(|| eprintln!("warning: {error:#}"));
+            self.progress.warning(&format!("{error:#}"));
         }
         let stored = self.stored.fetch_add(1, Ordering::SeqCst) + 1;
         let hang_after = std::env::var(HANG_AFTER_ENV)
@@ -466,16 +428,14 @@ impl Progress for Grading<'_> {
                 std::thread::sleep(Duration::from_secs(3600));
             }
         }
-        if self.bar.length() != Some(total as u64) {
-            self.bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} testing [{bar:30}] {pos}/{len} student-exercises [{elapsed}]",
-                )
-                .expect("valid template"),
-            );
-            self.bar.set_length(total as u64);
-            self.bar.set_position(0);
-        }
-        self.bar.inc(1);
+        self.progress.judged(total, submission, verdict);
+    }
+
+    fn graded(&self, size: usize, pairs: usize) {
+        self.progress.graded(size, pairs);
+    }
+
+    fn warning(&self, text: &str) {
+        self.progress.warning(text);
     }
 }

@@ -15,9 +15,9 @@ use anyhow::{Context, Result};
 use crate::course::{Course, Exercise, SpecKind};
 use crate::pipeline;
 use crate::pipeline::build;
-use crate::pipeline::run::RunOptions;
 use crate::pipeline::submission::{Sources, Submission};
 use crate::pipeline::verdict::{Expectations, Graded, Status, TestVerdict};
+use crate::pipeline::{Options, Progress};
 use crate::report::feedback::diff;
 
 /// What a variant must do.
@@ -114,12 +114,14 @@ impl Verification {
     }
 }
 
-/// Builds every variant of the selected exercises and checks each against its expectation.
+/// Builds every variant of the selected exercises and checks each against its expectation;
+/// `progress` hears of the build and of the end of the runs.
 pub fn verify(
     course: &Course,
     selected: &[&Exercise],
     repeat: usize,
-    options: &RunOptions,
+    options: &Options,
+    progress: &dyn Progress,
 ) -> Result<Verification> {
     let mut problems = Vec::new();
     for exercise in selected {
@@ -141,10 +143,12 @@ pub fn verify(
     build::fetch(course)?;
     let expectations = Expectations::load(course)?;
     let submissions: Vec<&Submission> = variants.iter().map(|(submission, _)| submission).collect();
-    let mut compiled = pipeline::compile(course, submissions)?;
+    let size = submissions.len();
+    let mut compiled = pipeline::compile(course, submissions, &options.build, progress)?;
     let runs: Vec<Vec<Graded>> = (0..repeat.max(1))
-        .map(|_| compiled.run(options, &expectations))
+        .map(|_| compiled.run(&options.run, &expectations))
         .collect::<Result<_>>()?;
+    progress.graded(size, compiled.pairs());
     let rows = variants
         .iter()
         .enumerate()

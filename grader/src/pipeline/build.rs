@@ -7,14 +7,16 @@
 //! Those students are dropped from the test crate, which is built again without them.
 //! Their own compiler errors go to their feedback.
 
+mod cargo;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
 
+use self::cargo::{CargoOutcome, cargo_build};
+pub use self::cargo::{cargo, grader_dir};
+use crate::confine::compiler::Compiler;
 use crate::course::{Course, Exercise};
 use crate::pipeline::pair::{LessonSlug, Pair, StudentKey};
 use crate::pipeline::stage::{self, Stage};
@@ -48,9 +50,63 @@ impl From<&str> for BuildFailure {
     }
 }
 
-/// Where build artifacts are kept between runs, so dependencies compile once.
-pub fn target_dir(course: &Course) -> PathBuf {
-    course.root.join("target/grader")
+/// How batches are built: in which folder, with which compiler confinement.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The grader's own folder inside cargo's target folder ([`grader_dir`]): build
+    /// artifacts, kept between runs so dependencies compile once, the staged workspace,
+    /// the run folders and the lock.
+    pub dir: PathBuf,
+    /// How every compiler run is confined; `None` (library use) runs rustc as cargo
+    /// would, as the grader's user.
+    pub compiler: Option<Compiler>,
+}
+
+impl BuildOptions {
+    /// Builds in the grader's folder of the target folder cargo uses for `course`,
+    /// without confining the compiler. Fails, before any work, when the test processes
+    /// (run as unprivileged users of their own when the grader is root) could not reach
+    /// the test binaries there.
+    pub fn for_course(course: &Course) -> Result<BuildOptions> {
+        let dir = grader_dir(&course.root)?;
+        if rustix::process::getuid().is_root() {
+            reachable_by_others(&dir)?;
+        }
+        Ok(BuildOptions {
+            dir,
+            compiler: None,
+        })
+    }
+}
+
+/// Fails, saying what to do, when a folder on the way to `dir` is closed to other users
+/// (no `o+x`, e.g. `/root` or a private temporary folder): every test binary built there
+/// would be out of the test users' reach, and every test would crash.
+fn reachable_by_others(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |path: &Path| std::fs::metadata(path).ok().map(|m| m.permissions().mode());
+    if let Some((closed, mode)) = closed_ancestor(dir, mode) {
+        bail!(
+            "the grader's build folder {} is inside {} (mode {mode:o}), which the unprivileged \
+             users the tests run as cannot enter, so every test would crash: set \
+             CARGO_TARGET_DIR to a folder they can reach (e.g. under /var/tmp), or let others \
+             enter that folder (`chmod o+x {}`)",
+            dir.display(),
+            closed.display(),
+            closed.display()
+        );
+    }
+    Ok(())
+}
+
+/// The first existing folder on the way to `path` (itself included) that others may not
+/// enter, with its mode; `mode` reads a path's mode (`None`: it does not exist yet).
+fn closed_ancestor(path: &Path, mode: impl Fn(&Path) -> Option<u32>) -> Option<(PathBuf, u32)> {
+    let ancestors: Vec<&Path> = path.ancestors().collect();
+    ancestors.into_iter().rev().find_map(|folder| {
+        let mode = mode(folder)?;
+        (mode & 0o001 == 0).then(|| (folder.to_path_buf(), mode & 0o7777))
+    })
 }
 
 /// Makes sure every dependency is downloaded, so builds of staged batches can run offline.
@@ -76,6 +132,7 @@ pub fn fetch(course: &Course) -> Result<()> {
 pub fn build<'c>(
     course: &'c Course,
     stage: &mut Stage,
+    options: &BuildOptions,
     ready: &dyn Fn(&'c Exercise, &Path, &[StudentKey]),
 ) -> Result<Built> {
     let mut built = Built::default();
@@ -110,7 +167,7 @@ pub fn build<'c>(
             .map(Vec::len)
             .max()
             .unwrap_or(0);
-        let outcome = cargo_build(course, stage, &packages, students, &linked)?;
+        let outcome = cargo_build(stage, options, &packages, students, &linked)?;
         let given = course.exercises.iter().map(stage::given_package);
         if let Some((package, errors)) = given
             .filter_map(|package| outcome.errors.get_key_value(&package))
@@ -158,7 +215,7 @@ pub fn build<'c>(
                 .cloned()
                 .collect();
             let blamed: BTreeMap<StudentKey, BuildFailure> = if failed.is_empty() {
-                culprits(course, stage, exercise)?
+                culprits(stage, options, exercise)?
             } else {
                 failed
                     .iter()
@@ -190,13 +247,13 @@ pub fn build<'c>(
 /// every one builds alone, nobody caused it: every member is told it is the grader's
 /// problem, with nobody's errors.
 fn culprits(
-    course: &Course,
     stage: &Stage,
+    options: &BuildOptions,
     exercise: &Exercise,
 ) -> Result<BTreeMap<StudentKey, BuildFailure>> {
     let solos = stage::write_solo_suites(stage, exercise)?;
     let packages: Vec<String> = solos.keys().cloned().collect();
-    let outcome = cargo_build(course, stage, &packages, 1, &|_, _| {});
+    let outcome = cargo_build(stage, options, &packages, 1, &|_, _| {});
     let keys: Vec<StudentKey> = solos.values().cloned().collect();
     stage::remove_solo_suites(stage, exercise, &keys)?;
     let outcome = outcome?;
@@ -245,17 +302,6 @@ fn gave_up_alone(course: &Course, stage: &Stage, key: &str, outcome: &CargoOutco
             .all(|e| e.contains(crate::confine::compiler::GAVE_UP))
 }
 
-/// What one cargo run said, sorted by package.
-#[derive(Debug, Default)]
-struct CargoOutcome {
-    /// Package name -> test executable.
-    binaries: BTreeMap<String, PathBuf>,
-    /// Package name -> rendered errors.
-    errors: BTreeMap<String, Vec<String>>,
-    /// Suite package name -> (batch.rs line, rendered error) for errors inside a test crate.
-    suite_errors: BTreeMap<String, Vec<(Option<usize>, String)>>,
-}
-
 impl CargoOutcome {
     /// The compiler errors that are this student's fault, in the student's own terms.
     fn errors_of(&self, stage: &Stage, exercise: &Exercise, key: &str) -> Option<String> {
@@ -273,11 +319,6 @@ impl CargoOutcome {
         (!all.is_empty()).then(|| tidy(stage, exercise, key, &all))
     }
 }
-
-/// At most this many errors per package, of at most this many characters each, are kept
-/// from one cargo run (a test crate's errors of every student together).
-const MAX_KEPT_ERRORS: usize = 2000;
-const MAX_ERROR_CHARS: usize = 4000;
 
 /// At most this many errors, and this many lines, go to a student.
 const MAX_ERRORS: usize = 3;
@@ -320,158 +361,42 @@ fn tidy(stage: &Stage, exercise: &Exercise, key: &str, errors: &[&String]) -> St
     }
 }
 
-/// One `cargo build` of the pending test crates, read as it goes: `linked` hears of every
-/// test binary the moment cargo reports it.
-fn cargo_build(
-    course: &Course,
-    stage: &Stage,
-    packages: &[String],
-    students: usize,
-    linked: &dyn Fn(&str, &Path),
-) -> Result<CargoOutcome> {
-    let mut command = cargo();
-    command
-        .args([
-            "build",
-            "--tests",
-            "--keep-going",
-            "--offline",
-            "--message-format=json",
-        ])
-        .args(["--profile", "grading"])
-        .arg("--manifest-path")
-        .arg(stage.dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target_dir(course))
-        .current_dir(&stage.dir);
-    for package in packages {
-        command.args(["-p", package]);
-    }
-    if let Some(compiler) = crate::confine::compiler::installed() {
-        compiler.apply(&mut command, students)?;
-    }
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("cannot run `cargo build`")?;
-    let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
-    let stderr_reader = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = stderr_pipe.read_to_end(&mut text);
-        text
-    });
-    let mut outcome = CargoOutcome::default();
-    let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-    for line in stdout.lines() {
-        let line = line.context("cannot read cargo's output")?;
-        let Ok(message) = serde_json::from_str::<Value>(&line) else {
-            continue;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_folder_closed_to_others_is_named() {
+        let modes = |path: &Path| match path.to_str()? {
+            "/" => Some(0o755),
+            "/root" => Some(0o700),
+            "/root/t" => Some(0o755),
+            "/work" | "/work/t" => Some(0o40755),
+            _ => None,
         };
-        if let Some((package, binary)) = record(&mut outcome, &message) {
-            linked(&package, &binary);
-        }
-    }
-    let status = child.wait().context("cannot wait for `cargo build`")?;
-    let stderr = stderr_reader.join().unwrap_or_default();
-    if !status.success() && outcome.errors.is_empty() && outcome.suite_errors.is_empty() {
-        let stderr = String::from_utf8_lossy(&stderr);
-        let tail: Vec<&str> = stderr
-            .lines()
-            .rev()
-            .take(20)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        bail!(
-            "cargo could not build the staged batch in {}:\n{}",
-            stage.dir.display(),
-            tail.join("\n")
+        assert_eq!(
+            closed_ancestor(Path::new("/root/t/grader"), modes),
+            Some((PathBuf::from("/root"), 0o700))
         );
+        assert_eq!(closed_ancestor(Path::new("/work/t/grader"), modes), None);
     }
-    Ok(outcome)
-}
 
-/// Files one cargo message; returns the package and binary of a linked test executable.
-fn record(outcome: &mut CargoOutcome, message: &Value) -> Option<(String, PathBuf)> {
-    let package = message["manifest_path"]
-        .as_str()
-        .and_then(|p| {
-            Path::new(p)
-                .parent()?
-                .file_name()?
-                .to_str()
-                .map(str::to_string)
-        })
-        .unwrap_or_default();
-    match message["reason"].as_str() {
-        Some("compiler-artifact") => {
-            if let (Some(exe), true) = (
-                message["executable"].as_str(),
-                message["profile"]["test"] == true,
-            ) {
-                outcome.binaries.insert(package.clone(), PathBuf::from(exe));
-                return Some((package, PathBuf::from(exe)));
-            }
-        }
-        Some("compiler-message") if message["message"]["level"] == "error" => {
-            let mut rendered = message["message"]["rendered"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            // A flood of errors (a macro can make millions) must not fill the grader's
-            // memory: a student is shown three anyway.
-            if let Some((cut, _)) = rendered.char_indices().nth(MAX_ERROR_CHARS) {
-                rendered.truncate(cut);
-            }
-            if package.starts_with("suite-") {
-                let line = batch_line(&message["message"]["spans"]);
-                let errors = outcome.suite_errors.entry(package).or_default();
-                if errors.len() < MAX_KEPT_ERRORS {
-                    errors.push((line, rendered));
-                }
-            } else {
-                let errors = outcome.errors.entry(package).or_default();
-                if errors.len() < MAX_KEPT_ERRORS {
-                    errors.push(rendered);
-                }
-            }
-        }
-        _ => {}
+    #[test]
+    fn a_private_folder_on_disk_is_found() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let private = dir.path().join("private");
+        std::fs::create_dir_all(private.join("t")).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let error = reachable_by_others(&private.join("t/grader")).unwrap_err();
+        let text = format!("{error:#}");
+        assert!(
+            text.contains(&format!("inside {} (mode 700)", private.display())),
+            "{text}"
+        );
+        assert!(text.contains("CARGO_TARGET_DIR"), "{text}");
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o711)).unwrap();
+        reachable_by_others(&private.join("t/grader")).unwrap();
     }
-    None
-}
-
-/// The `batch.rs` line an error inside an included test file comes from.
-fn batch_line(spans: &Value) -> Option<usize> {
-    for span in spans.as_array()? {
-        let mut current = Some(span);
-        while let Some(span) = current {
-            if span["file_name"]
-                .as_str()
-                .is_some_and(|f| f.ends_with("batch.rs"))
-            {
-                return span["line_start"].as_u64().map(|l| l as usize);
-            }
-            current = span.get("expansion").and_then(|e| e.get("span"));
-        }
-    }
-    None
-}
-
-/// A cargo command free of the settings of whatever cargo started the grader.
-pub fn cargo() -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for variable in [
-        "CARGO_TARGET_DIR",
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "CARGO_BUILD_RUSTFLAGS",
-        "CARGO_INCREMENTAL",
-        "CARGO_PROFILE_DEV_DEBUG",
-        "CARGO_BUILD_TARGET",
-    ] {
-        command.env_remove(variable);
-    }
-    command
 }

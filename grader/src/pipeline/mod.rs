@@ -22,7 +22,7 @@ use std::sync::mpsc;
 use anyhow::{Context, Result};
 
 use crate::course::{Course, Exercise};
-use crate::pipeline::build::Built;
+use crate::pipeline::build::{BuildOptions, Built};
 use crate::pipeline::pair::StudentKey;
 use crate::pipeline::run::Observation;
 use crate::pipeline::run::RunOptions;
@@ -37,6 +37,15 @@ pub const BATCH_SIZE: usize = 100;
 /// Set to keep the work folders (staged workspace, evidence) after the grader exits.
 pub const KEEP_WORK_ENV: &str = "GRADER_KEEP_WORK";
 
+/// Everything a grading run is told: how batches are built, how tests run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where batches are built, and how the compiler is confined.
+    pub build: BuildOptions,
+    /// How test processes run.
+    pub run: RunOptions,
+}
+
 /// A batch that has been staged and built, ready to run (possibly several times).
 ///
 /// It holds the grader's lock for as long as it lives: cargo names build artifacts after
@@ -49,55 +58,69 @@ pub struct Compiled<'a> {
     course: &'a Course,
     batch: Vec<&'a Submission>,
     stage: Stage,
+    build: BuildOptions,
     built: Built,
     work: tempfile::TempDir,
     runs: usize,
 }
 
-/// Stages and builds one batch.
-pub fn compile<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Compiled<'a>> {
-    let mut compiled = stage(course, batch)?;
-    compiled.built = build::build(course, &mut compiled.stage, &|_, _, _| {})?;
+/// Stages and builds one batch; `progress` hears of the build.
+pub fn compile<'a>(
+    course: &'a Course,
+    batch: Vec<&'a Submission>,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Compiled<'a>> {
+    progress.building(batch.len());
+    let mut compiled = stage(course, batch, options, progress)?;
+    let linked = |exercise: &Exercise, _: &Path, keys: &[StudentKey]| {
+        progress.linked(&exercise.slug, keys.len());
+    };
+    compiled.built = build::build(course, &mut compiled.stage, options, &linked)?;
     Ok(compiled)
 }
 
-/// Stages one batch, to be built by [`Compiled::build_and_run`].
-pub fn stage<'a>(course: &'a Course, batch: Vec<&'a Submission>) -> Result<Compiled<'a>> {
-    let lock = lock(&build::target_dir(course))?;
-    let parent = build::target_dir(course).join("work");
+/// Stages one batch in `options.dir`, to be built by [`Compiled::build_and_run`].
+pub fn stage<'a>(
+    course: &'a Course,
+    batch: Vec<&'a Submission>,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Compiled<'a>> {
+    let lock = lock(&options.dir, progress)?;
+    let parent = options.dir.join("work");
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
     let work = tempfile::Builder::new()
         .prefix("batch-")
         // `GRADER_KEEP_WORK=1` keeps the run folders (evidence, scratch) for debugging;
-        // the staged workspace of the last batch stays in `target/grader/stage` anyway.
+        // the staged workspace of the last batch stays in `<target>/grader/stage` anyway.
         .disable_cleanup(std::env::var_os(KEEP_WORK_ENV).is_some())
         .tempdir_in(&parent)
         .with_context(|| format!("cannot create a work folder in {}", parent.display()))?;
-    let stage_dir = build::target_dir(course).join("stage");
+    let stage_dir = options.dir.join("stage");
     let stage = stage::write(course, &batch, &stage_dir)?;
     Ok(Compiled {
         _lock: lock,
         course,
         batch,
         stage,
+        build: options.clone(),
         built: Built::default(),
         work,
         runs: 0,
     })
 }
 
-/// Takes the grader's lock in `target`, waiting (and saying so) while another run has it.
-fn lock(target: &Path) -> Result<fs::File> {
+/// Takes the grader's lock in `target`, waiting (and telling `progress`) while another run
+/// has it.
+fn lock(target: &Path, progress: &dyn Progress) -> Result<fs::File> {
     fs::create_dir_all(target).with_context(|| format!("cannot create {}", target.display()))?;
     let path = target.join("grader.lock");
     let file =
         fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
     if file.try_lock().is_err() {
-        eprintln!(
-            "Another grader run is using {}; waiting for it to finish...",
-            target.display()
-        );
+        progress.waiting(target);
         file.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
     }
@@ -128,6 +151,7 @@ impl<'a> Compiled<'a> {
             course,
             batch,
             stage,
+            build: build_options,
             ..
         } = self;
         let course: &Course = course;
@@ -158,7 +182,7 @@ impl<'a> Compiled<'a> {
                         let _ = sender.send(job);
                     }
                 };
-                build::build(course, stage, &ready)
+                build::build(course, stage, build_options, &ready)
             };
             let observations = runner.join().expect("the runner does not panic");
             (built, observations)
@@ -230,19 +254,33 @@ fn locate<'c>(
     Some((index, exercise))
 }
 
-/// Hears how grading goes, to show progress (a terminal, a plain log and CI are
-/// presenters of the same events).
+/// Hears how grading goes, to show progress: the library prints nothing, and a terminal,
+/// a plain log and GitHub Actions are presenters of the same events (the binary's).
+/// Every event has a default that ignores it.
 pub trait Progress: Sync {
+    /// `--resume`: `reused` of the class's `total` (student, exercise) verdicts are taken
+    /// from the cache in `cache`; the rest are graded now.
+    fn resuming(&self, _reused: usize, _total: usize, _cache: &Path) {}
+    /// Another grader run holds the build folder `dir`; this one waits for it.
+    fn waiting(&self, _dir: &Path) {}
     /// A batch of `size` submissions starts building.
-    fn building(&self, size: usize);
+    fn building(&self, _size: usize) {}
     /// A lesson's test binary is linked, holding the tests of `students` students, who start
     /// running now.
     fn linked(&self, _lesson: &str, _students: usize) {}
     /// One (student, exercise) pair has been judged; `total` pairs are in this batch.
-    fn judged(&self, total: usize, submission: &Submission, verdict: &ExerciseVerdict);
+    fn judged(&self, _total: usize, _submission: &Submission, _verdict: &ExerciseVerdict) {}
     /// A batch of `size` submissions is graded, `pairs` (student, exercise) pairs in all.
     fn graded(&self, _size: usize, _pairs: usize) {}
+    /// Something went wrong that costs no verdict (one could not be cached), in words.
+    fn warning(&self, _text: &str) {}
 }
+
+/// Progress nobody hears.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Progress for Silent {}
 
 /// Grades submissions batch by batch. With `repeat` > 1 every test runs that many times;
 /// a test whose result differs between runs is marked flaky (the first run counts), and
@@ -250,16 +288,17 @@ pub trait Progress: Sync {
 pub fn grade(
     course: &Course,
     submissions: &[Submission],
-    options: &RunOptions,
+    options: &Options,
     expectations: &Expectations,
     repeat: usize,
     progress: &dyn Progress,
 ) -> Result<Vec<Graded>> {
     build::fetch(course)?;
+    let (build, options) = (&options.build, &options.run);
     let mut graded = Vec::with_capacity(submissions.len());
     for chunk in submissions.chunks(BATCH_SIZE) {
         progress.building(chunk.len());
-        let mut compiled = stage(course, chunk.iter().collect())?;
+        let mut compiled = stage(course, chunk.iter().collect(), build, progress)?;
         let total = compiled.pairs();
         if repeat <= 1 {
             let judged = |s: &Submission, v: &ExerciseVerdict| progress.judged(total, s, v);

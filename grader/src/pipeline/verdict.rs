@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
-use timeline_check::{Evidence, Hang, Left};
+use timeline_evidence::{Evidence, Hang, Left};
 
 use crate::confine::scan::Refusal;
 use crate::course::{Course, Exercise, TestSpec};
@@ -126,7 +126,7 @@ pub enum Reason {
     /// What the run step said (a crash, the time budget), in its words (English).
     Said(String),
     /// The run differed, and it had lines of one instant, shown sorted: their order is not
-    /// graded (see `timeline_check::TIES_NOTE`).
+    /// graded (see `timeline_evidence::TIES_NOTE`).
     TiesSorted,
 }
 
@@ -440,7 +440,7 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
 /// are shown sorted (the test did not declare their order), so the student does not chase
 /// an order that is not graded; the student's `cargo test` says the same.
 fn ties_note(evidence: &Evidence, actual: &str) -> bool {
-    evidence.ties_sorted && timeline_check::has_ties(actual)
+    evidence.ties_sorted && timeline_evidence::has_ties(actual)
 }
 
 #[cfg(test)]
@@ -449,6 +449,7 @@ mod tests {
     use crate::course::{Manifest, Suite};
     use std::path::PathBuf;
     use std::time::Duration;
+    use timeline_evidence::Evidence;
 
     /// Lesson `01` with a visible test `a` (2 points) and a hidden test `b` (3 points).
     fn exercise() -> Exercise {
@@ -718,7 +719,7 @@ mod tests {
 
     #[test]
     fn a_blocking_symptom_starts_where_the_harness_fails_a_test() {
-        let limit = timeline_check::BLOCKED_LIMIT.as_secs_f64();
+        let limit = timeline_evidence::BLOCKED_LIMIT.as_secs_f64();
         assert!((symptom::BLOCKED_FROM_S - limit).abs() < 1e-9);
     }
 

@@ -155,7 +155,7 @@ pub fn reason(reason: &Reason, lang: Lang) -> String {
         (Reason::Tampered(why), false) => format!("tampered: {why}"),
         (Reason::Tampered(why), true) => format!("результат подделан: {why}"),
         (Reason::Said(why), _) => why.clone(),
-        (Reason::TiesSorted, false) => timeline_check::TIES_NOTE.to_string(),
+        (Reason::TiesSorted, false) => timeline_evidence::TIES_NOTE.to_string(),
         (Reason::TiesSorted, true) => "строки, выведенные в один и тот же момент виртуального \
              времени, показаны отсортированными по тексту: их порядок не оценивается, только \
              какие это строки"

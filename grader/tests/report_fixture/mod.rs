@@ -20,7 +20,7 @@ use grader::pipeline::verdict::{self, Expectations};
 use grader::report::Report;
 use grader::report::lang::Lang;
 use grader::report::row::{HandInOutcome, Row};
-use timeline_check::Evidence;
+use timeline_evidence::Evidence;
 
 /// A line only the hidden test's expected run holds: no report may ever show it.
 pub const HIDDEN_EXPECTED: &str = "[  7.000s] only the course knows this line";

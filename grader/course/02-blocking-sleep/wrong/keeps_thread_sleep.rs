@@ -63,9 +63,11 @@ where
     // Calling `job()` right here would run it on the executor's thread, and so would
     // `tokio::spawn(async move { job() })`: a spawned task is still polled by the
     // executor. `block_in_place` only exists on the multi-threaded runtime.
-    let result = tokio::task::spawn_blocking(job).await;
-    say!("{name}: finished");
+    let joined = tokio::task::spawn_blocking(job).await;
     // The only way a blocking job fails is by panicking; pass the panic on, as if `job`
-    // had been called here.
-    result.unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()))
+    // had been called here. Do it before saying `finished`: a job that panicked did not
+    // finish, and the panic must not be announced as a success first.
+    let result = joined.unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()));
+    say!("{name}: finished");
+    result
 }

@@ -1,9 +1,9 @@
-//! What [`check!`](crate::check!) does with a run: a snapshot assertion for a student, a
-//! piece of signed evidence for the grader.
+//! The evidence format: what the harness's `check!` (in `timeline-check`) reports to the
+//! grader about a run, one signed line on the test process's standard output.
 //!
 //! Under the grader (`TIMELINE_EVIDENCE` set), the grader writes a secret and a nonce on
-//! the test process's standard input. The harness takes them before `main`
-//! ([`crate::secret`]), before any code under test runs, and signs every piece of evidence
+//! the test process's standard input. The harness takes them before `main`, before any
+//! code under test runs, and signs every piece of evidence
 //! with the secret (HMAC-SHA256). The signed payload names the test's module (the batch's
 //! `batch::<student key>::<suite>`) and carries the nonce, so evidence is good only for the
 //! student and the process it was issued to ([`Evidence::binding`]). Evidence goes to the
@@ -11,19 +11,23 @@
 //! sees the secret through the environment, and a line it prints cannot carry a valid
 //! signature. The grader accepts one piece of evidence per test: a second one for the same
 //! test marks it as tampered.
+//!
+//! This crate holds the format alone (serde, HMAC-SHA256), so the grader reads evidence
+//! without building the harness and its runtime.
 
-use std::fmt::Debug;
-use std::io::Write;
-use std::path::Path;
+use std::fmt;
+
+mod rendered;
+
+pub use rendered::{BLOCKED_LIMIT, TIES_NOTE, WALL_LIMIT_ENV, has_ties, stamp_of};
 
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use timeline::{Hang, Run};
-
-/// When set (to anything), `check!` writes signed evidence to stdout instead of asserting.
-pub const EVIDENCE_ENV: &str = timeline::EVIDENCE_ENV;
+/// When set (to anything), `check!` writes signed evidence to stdout instead of asserting
+/// (the same name as `timeline::EVIDENCE_ENV`; a test of `timeline-check` holds them equal).
+pub const EVIDENCE_ENV: &str = "TIMELINE_EVIDENCE";
 
 /// Starts an evidence line on stdout: `<mark><hex signature> <json>`.
 pub const EVIDENCE_MARK: &str = "\u{1e}timeline-evidence ";
@@ -35,7 +39,7 @@ pub struct Evidence {
     pub suite: String,
     /// The test function's name.
     pub test: String,
-    /// [`Run::render`]: the text compared with the snapshot.
+    /// `timeline::Run::render`: the text compared with the snapshot.
     pub rendered: String,
     /// The blocking diagnosis, if the run blocked the executor.
     pub blocking: Option<String>,
@@ -47,8 +51,8 @@ pub struct Evidence {
     /// The nonce the grader handed the process that signed this evidence.
     pub nonce: String,
     /// Whether `rendered` shows lines of one instant sorted (the default) rather than in
-    /// the order the test declared ([`Run::in_printed_order`](timeline::Run::in_printed_order)):
-    /// a difference then carries [`timeline::TIES_NOTE`] when the run has such lines.
+    /// the order the test declared (`timeline::Run::in_printed_order`):
+    /// a difference then carries `timeline::TIES_NOTE` when the run has such lines.
     #[serde(default)]
     pub ties_sorted: bool,
     /// Real time the executor's thread was held inside polls, in milliseconds
@@ -81,6 +85,97 @@ pub struct Left {
     pub tasks: usize,
     /// Blocking jobs the test handed out (`timeline::job`) still held or running then.
     pub jobs: usize,
+}
+
+/// How a hung capture was stuck. The codes ([`Hang::code`]) are stable: evidence,
+/// results and feedback use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hang {
+    /// (a) The executor was stuck inside one poll, its thread computing: a loop that
+    /// never reaches an `.await`.
+    BusyLoop,
+    /// (b) The executor was stuck inside one poll, its thread asleep: a blocking call
+    /// (`std::thread::sleep`, a blocking lock, channel or I/O, joining a thread) that never
+    /// returned.
+    BlockingCall,
+    /// (c) The executor kept polling but the virtual clock never advanced: tasks wake
+    /// themselves at once (a `yield_now` loop, a future or stream that wakes itself and
+    /// returns `Pending`), so the runtime is never idle and the paused clock never jumps.
+    SelfWaking,
+    /// The executor was idle but the virtual clock held still: a `spawn_blocking` job
+    /// (which holds the paused clock while it runs) never finished.
+    BlockingJob,
+    /// The virtual clock kept moving: the code makes progress, but needs too much real
+    /// time per step (a heavy computation between `.await`s).
+    Slow,
+    /// Stuck inside one poll; whether computing or asleep could not be read.
+    StuckInPoll,
+}
+
+impl Hang {
+    /// Every class, in declaration order.
+    pub const ALL: [Hang; 6] = [
+        Hang::BusyLoop,
+        Hang::BlockingCall,
+        Hang::SelfWaking,
+        Hang::BlockingJob,
+        Hang::Slow,
+        Hang::StuckInPoll,
+    ];
+
+    /// The stable code: `busy_loop`, `blocking_call`, `self_waking`, `blocking_job`,
+    /// `slow`, `stuck_in_poll`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Hang::BusyLoop => "busy_loop",
+            Hang::BlockingCall => "blocking_call",
+            Hang::SelfWaking => "self_waking",
+            Hang::BlockingJob => "blocking_job",
+            Hang::Slow => "slow",
+            Hang::StuckInPoll => "stuck_in_poll",
+        }
+    }
+
+    /// The class of a code ([`Hang::code`]).
+    pub fn from_code(code: &str) -> Option<Hang> {
+        Hang::ALL.into_iter().find(|hang| hang.code() == code)
+    }
+}
+
+impl fmt::Display for Hang {
+    /// What was seen and where to look, for a student.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Hang::BusyLoop => {
+                "the executor was stuck inside one poll, computing: a loop that never reaches \
+                 `.await` keeps every task (and the clock) from moving. Look for such a loop"
+            }
+            Hang::BlockingCall => {
+                "the executor was stuck inside one poll, asleep: a blocking call \
+                 (std::thread::sleep, a blocking lock, channel or I/O, joining a thread) never \
+                 returned. Await the async version instead"
+            }
+            Hang::SelfWaking => {
+                "the executor kept polling but the virtual clock never advanced: tasks wake \
+                 themselves at once (a `yield_now` loop, a future or stream that wakes itself \
+                 and returns `Pending`), so the runtime is never idle and the paused clock never \
+                 jumps. Wait on a timer or a channel instead of waking yourself"
+            }
+            Hang::BlockingJob => {
+                "the executor was idle but the virtual clock held still: a `spawn_blocking` \
+                 job holds the paused clock while it runs, and one never finished"
+            }
+            Hang::Slow => {
+                "the virtual clock kept moving, too slowly: the code needs too much real time \
+                 per step (a heavy computation between `.await`s)"
+            }
+            Hang::StuckInPoll => {
+                "the executor was stuck inside one poll: a loop that never reaches `.await`, \
+                 or a blocking call that never returns"
+            }
+        })
+    }
 }
 
 /// What evidence must be bound to, to count for a process the grader started.
@@ -163,126 +258,6 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Whether the grader asked for evidence.
-fn grading() -> bool {
-    std::env::var_os(EVIDENCE_ENV).is_some()
-}
-
-/// Under grading, stops the test, loudly, unless the grader's secret was taken safely
-/// before `main`. Called by [`crate::capture`] and `check!`.
-pub(crate) fn prepare() {
-    if grading()
-        && let Err(why) = crate::secret::taken()
-    {
-        refuse(&why);
-    }
-}
-
-/// Fails the test saying why, on the real stderr too (past libtest's capture), where the
-/// grader's report of a test without evidence quotes it.
-fn refuse(why: &str) -> ! {
-    let _ = writeln!(std::io::stderr().lock(), "{why}");
-    panic!("{why}");
-}
-
-/// What the `check!` macro must do next.
-#[derive(Debug)]
-pub enum CheckMode {
-    /// Assert this rendered run against the snapshot; the run's order of same-instant
-    /// lines says whether a difference carries [`timeline::TIES_NOTE`].
-    Snapshot(String, timeline::Ties),
-    /// Nothing: the run was written as evidence for the grader.
-    Recorded,
-}
-
-/// Decides between asserting and recording; called by [`check!`](crate::check!).
-#[doc(hidden)]
-pub fn check_mode<T: Debug>(file: &str, module: &str, test: &str, run: &Run<T>) -> CheckMode {
-    let rendered = run.render();
-    let blocking = diagnosis(run);
-    if !grading() {
-        if let Some(diagnosis) = &blocking {
-            eprintln!("note: {diagnosis}\n");
-        }
-        return CheckMode::Snapshot(rendered, run.ties);
-    }
-    let handed = crate::secret::taken().unwrap_or_else(|why| refuse(&why));
-    let evidence = Evidence {
-        suite: suite_of(file),
-        test: test.to_string(),
-        rendered,
-        blocking,
-        wall_ms: run.wall().as_secs_f64() * 1000.0,
-        module: module.to_string(),
-        nonce: handed.nonce.clone(),
-        ties_sorted: run.ties == timeline::Ties::Sorted,
-        held_ms: run.executor_held.as_secs_f64() * 1000.0,
-        blocked: run.blocked(),
-        leftovers: run.leftovers.as_ref().map(|left| Left {
-            grace_ms: u64::try_from(left.grace.as_millis()).unwrap_or(u64::MAX),
-            lines: left.printed.len(),
-            tasks: left.tasks,
-            jobs: left.jobs,
-        }),
-        hang: None,
-    };
-    emit(&evidence, handed);
-    CheckMode::Recorded
-}
-
-/// Writes one piece of evidence: one write of one line on the locked real stdout, which
-/// libtest's capture of `println!` does not see and other threads' lines do not cut into.
-fn emit(evidence: &Evidence, handed: &crate::secret::Handed) {
-    let line = evidence.to_line(&handed.secret);
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(line.as_bytes());
-    let _ = stdout.flush();
-}
-
-/// What the watchdog calls, under grading, when a capture hung: records evidence of the
-/// hang and its class for the test `name` (the test thread's name,
-/// `<student>::<suite>::<test>` in the grader's batch binary). Nothing without a secret.
-pub(crate) fn report_hang(name: &str, hang: Hang) {
-    let Ok(handed) = crate::secret::taken() else {
-        return;
-    };
-    let (path, test) = name.rsplit_once("::").unwrap_or(("", name));
-    let suite = path.rsplit("::").next().unwrap_or_default();
-    let evidence = Evidence {
-        suite: suite.to_string(),
-        test: test.to_string(),
-        rendered: format!("=> hung ({})", hang.code()),
-        blocking: None,
-        wall_ms: timeline::wall_limit().as_secs_f64() * 1000.0,
-        // What `module_path!()` says in the test's module: the crate, then the path.
-        module: format!("hung::{path}"),
-        nonce: handed.nonce.clone(),
-        ties_sorted: false,
-        held_ms: 0.0,
-        blocked: false,
-        leftovers: None,
-        hang: Some(hang),
-    };
-    emit(&evidence, handed);
-}
-
-/// Where the run spent real time while the virtual clock stood still, for the feedback:
-/// only when it adds up to `timeline::BLOCKED_LIMIT` or the executor was blocked, so that
-/// a correct run stretched by a busy machine (a tenth of a second here and there) is not
-/// told it blocked. A blocking job holding the clock (a sleep in `spawn_blocking`) still
-/// gets its explanation.
-fn diagnosis<T>(run: &Run<T>) -> Option<String> {
-    let blocking = run.transcript.blocking()?;
-    (run.blocked() || blocking.total >= timeline::BLOCKED_LIMIT).then(|| blocking.to_string())
-}
-
-fn suite_of(file: &str) -> String {
-    Path::new(file)
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,36 +336,6 @@ mod tests {
             assert_ne!(edited, line);
             assert_eq!(Evidence::from_line(edited.trim_end(), b"secret"), None);
         }
-    }
-
-    fn run_with_gap(gap_ms: u64, held_ms: u64) -> Run<()> {
-        let event = |wall_ms| timeline::Event {
-            at: std::time::Duration::ZERO,
-            wall: std::time::Duration::from_millis(wall_ms),
-            text: "line".into(),
-        };
-        Run {
-            outcome: timeline::Outcome::Returned(()),
-            transcript: timeline::Transcript {
-                events: vec![event(1), event(1 + gap_ms)],
-                dropped: 0,
-                end_at: std::time::Duration::ZERO,
-                end_wall: std::time::Duration::from_millis(2 + gap_ms),
-            },
-            executor_held: std::time::Duration::from_millis(held_ms),
-            blocking_forbidden: false,
-            leftovers: None,
-            ties: timeline::Ties::Sorted,
-        }
-    }
-
-    #[test]
-    fn the_diagnosis_leaves_out_a_run_stretched_by_a_busy_machine() {
-        assert_eq!(diagnosis(&run_with_gap(150, 0)), None);
-        let slept = diagnosis(&run_with_gap(1000, 1000)).unwrap();
-        assert!(slept.contains("blocked for 1.0 s"), "{slept}");
-        // A job holding the clock: the executor was free, the explanation still helps.
-        assert!(diagnosis(&run_with_gap(1000, 0)).is_some());
     }
 
     #[test]
