@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use timeline::{Hang, Run};
-use timeline_evidence::{EVIDENCE_ENV, Evidence, Left};
+use timeline_evidence::{Checks, EVIDENCE_ENV, Evidence, Left};
 
 /// Whether the grader asked for evidence.
 fn grading() -> bool {
@@ -70,6 +70,12 @@ pub fn check_mode<T: Debug>(file: &str, module: &str, test: &str, run: &Run<T>) 
             jobs: left.jobs,
         }),
         hang: None,
+        checks: Checks {
+            blocking: run.blocking_forbidden,
+            cleanup_ms: run
+                .cleanup_grace
+                .map(|grace| u64::try_from(grace.as_millis()).unwrap_or(u64::MAX)),
+        },
     };
     emit(&evidence, handed);
     CheckMode::Recorded
@@ -107,6 +113,7 @@ pub(crate) fn report_hang(name: &str, hang: Hang) {
         blocked: false,
         leftovers: None,
         hang: Some(hang),
+        checks: Checks::default(),
     };
     emit(&evidence, handed);
 }
@@ -153,6 +160,7 @@ mod tests {
             },
             executor_held: std::time::Duration::from_millis(held_ms),
             blocking_forbidden: false,
+            cleanup_grace: None,
             leftovers: None,
             ties: timeline::Ties::Sorted,
         }

@@ -37,7 +37,7 @@ pub use snapshot::{compare, contents, diff, snapshot_path};
 pub use timeline::{
     BLOCKED_LIMIT, Hang, Options, Outcome, Run, TIES_NOTE, Ties, WALL_LIMIT_ENV, has_ties,
 };
-pub use timeline_evidence::{Binding, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, Left};
+pub use timeline_evidence::{Binding, Checks, EVIDENCE_ENV, EVIDENCE_MARK, Evidence, Left};
 
 /// What `check!` does for a student: fails the test, with the diff and what to do, unless
 /// `rendered` is the snapshot of `test` (see [`snapshot_path`]). Never writes a snapshot.

@@ -72,6 +72,22 @@ pub struct Evidence {
     /// then says only `=> hung (<code>)`.
     #[serde(default)]
     pub hang: Option<Hang>,
+    /// What the test checks besides the timeline, as it declared it.
+    #[serde(default)]
+    pub checks: Checks,
+}
+
+/// What a test checks besides its printed timeline, as it declared it to `capture`: the
+/// switch lives with the test, so a student's `cargo test` and the grader agree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checks {
+    /// Blocking the executor fails the test (`Options::forbid_blocking`).
+    #[serde(default)]
+    pub blocking: bool,
+    /// Tasks, jobs or lines left after the return fail the test, after this grace period of
+    /// virtual time, in milliseconds (`Options::expect_cleanup`).
+    #[serde(default)]
+    pub cleanup_ms: Option<u64>,
 }
 
 /// What a run left after the return (`timeline::Leftovers`, counted).
@@ -276,6 +292,7 @@ mod tests {
             blocked: false,
             leftovers: None,
             hang: None,
+            checks: Checks::default(),
         }
     }
 

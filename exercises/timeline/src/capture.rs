@@ -46,6 +46,9 @@ pub struct Run<T> {
     pub executor_held: Duration,
     /// Whether the test forbids blocking ([`Options::forbid_blocking`]).
     pub blocking_forbidden: bool,
+    /// The grace period after the return, when the test expects cleanup
+    /// ([`Options::expect_cleanup`]).
+    pub cleanup_grace: Option<Duration>,
     /// What was left after the return, when the test expects cleanup and the future
     /// returned.
     pub leftovers: Option<Leftovers>,
@@ -173,6 +176,7 @@ where
         transcript: captured.transcript,
         executor_held: captured.executor_held,
         blocking_forbidden: options.forbid_blocking,
+        cleanup_grace: options.cleanup_grace,
         leftovers,
         ties: Ties::default(),
     }

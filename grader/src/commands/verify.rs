@@ -6,11 +6,12 @@
 //! "Done when" line, contract and edge case with its tests and wrong variants) must agree
 //! with its READMEs and tests, and is shown under the table.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 
 use anyhow::{Context, Result};
+use timeline_evidence::Checks;
 
 use crate::course::{Course, Exercise, SpecKind};
 use crate::pipeline;
@@ -102,8 +103,8 @@ pub struct MapLine {
 pub struct MapTest {
     /// The test.
     pub name: String,
-    /// Checks in force for it beyond the timeline (such as `blocking` or `leaks`), shown
-    /// as `name [blocking, leaks]`; empty until those checks are wired in.
+    /// Checks in force for it beyond the timeline, as the test declares them to the
+    /// harness (`blocking`, `leaks after 1 s`), shown as `name [blocking]`.
     pub checks: Vec<String>,
 }
 
@@ -138,7 +139,6 @@ pub fn verify(
                 .map(|p| (exercise.slug.clone(), p)),
         );
     }
-    let maps = selected.iter().map(|e| spec_map(e)).collect();
     let variants = variants(course, selected)?;
     build::fetch(course)?;
     let expectations = Expectations::load(course)?;
@@ -149,6 +149,10 @@ pub fn verify(
         .map(|_| compiled.run(&options.run, &expectations))
         .collect::<Result<_>>()?;
     progress.graded(size, compiled.pairs());
+    let maps = selected
+        .iter()
+        .map(|e| spec_map(e, &declared_checks(e, &variants, &runs[0])))
+        .collect();
     let rows = variants
         .iter()
         .enumerate()
@@ -213,15 +217,44 @@ fn as_expected(
         }
 }
 
-/// What a test checks besides its printed timeline (`blocking`, `leaks`), shown beside its
-/// name in the spec map. None yet: where those checks are declared (the test's source or
-/// its manifest entry) is decided when they are wired into the verdict.
-fn checks(_exercise: &Exercise, _test: &str) -> Vec<String> {
-    Vec::new()
+/// What each test of `exercise` checks besides its printed timeline, as the tests declared
+/// it to the harness (read from the reference solution's run: the evidence carries it).
+fn declared_checks(
+    exercise: &Exercise,
+    variants: &[(Submission, Expect)],
+    first_run: &[Graded],
+) -> BTreeMap<String, Checks> {
+    let solution = format!("{} solution", exercise.slug);
+    variants
+        .iter()
+        .position(|(submission, _)| submission.id.as_str() == solution)
+        .and_then(|index| first_run.get(index))
+        .into_iter()
+        .flat_map(|graded| &graded.exercises)
+        .flat_map(|e| &e.tests)
+        .map(|t| (t.name.clone(), t.checks))
+        .collect()
+}
+
+/// A test's checks beside its timeline, in words for the spec map: `blocking` (blocking
+/// the executor fails it), `leaks after 1 s` (tasks, jobs or lines left after the return,
+/// and the grace period of virtual time they get).
+fn checks_in_words(checks: Option<&Checks>) -> Vec<String> {
+    let Some(checks) = checks else {
+        return Vec::new();
+    };
+    let mut words = Vec::new();
+    if checks.blocking {
+        words.push("blocking".to_string());
+    }
+    if let Some(ms) = checks.cleanup_ms {
+        words.push(format!("leaks after {} s", ms as f64 / 1000.0));
+    }
+    words
 }
 
 /// The lesson's `[[spec]]` entries as rows of the map.
-fn spec_map(exercise: &Exercise) -> SpecMap {
+fn spec_map(exercise: &Exercise, checks: &BTreeMap<String, Checks>) -> SpecMap {
     let lines = exercise
         .manifest
         .spec
@@ -234,7 +267,7 @@ fn spec_map(exercise: &Exercise) -> SpecMap {
                 .iter()
                 .map(|name| MapTest {
                     name: name.clone(),
-                    checks: checks(exercise, name),
+                    checks: checks_in_words(checks.get(name)),
                 })
                 .collect(),
             wrong: line.wrong.clone(),
@@ -429,6 +462,28 @@ pub fn render(verification: &Verification) -> String {
 
 /// A lesson's spec map: each line with its tests and its wrong variants, each variant
 /// marked with its row's check.
+/// How many of the lesson's tests check blocking and leaks beside their timeline.
+fn checks_in_force(map: &SpecMap) -> String {
+    let tests: BTreeMap<&str, &MapTest> = map
+        .lines
+        .iter()
+        .flat_map(|l| &l.tests)
+        .map(|t| (t.name.as_str(), t))
+        .collect();
+    let with = |prefix: &str| {
+        tests
+            .values()
+            .filter(|t| t.checks.iter().any(|c| c.starts_with(prefix)))
+            .count()
+    };
+    format!(
+        "blocking checked in {} of {} tests, leaks in {}",
+        with("blocking"),
+        tests.len(),
+        with("leaks")
+    )
+}
+
 fn render_map(out: &mut String, map: &SpecMap, rows: &[Row]) {
     if map.lines.is_empty() {
         let _ = writeln!(out, "\n{}: no spec map", map.exercise);
@@ -437,11 +492,12 @@ fn render_map(out: &mut String, map: &SpecMap, rows: &[Row]) {
     let count = |kind| map.lines.iter().filter(|l| l.kind == kind).count();
     let _ = writeln!(
         out,
-        "\n{}: {} done-when, {} contract, {} edge",
+        "\n{}: {} done-when, {} contract, {} edge; {}",
         map.exercise,
         count(SpecKind::DoneWhen),
         count(SpecKind::Contract),
-        count(SpecKind::Edge)
+        count(SpecKind::Edge),
+        checks_in_force(map)
     );
     for line in &map.lines {
         let _ = writeln!(out, "  {:<9}  {}", line.kind.name(), line.text);
@@ -539,6 +595,7 @@ mod tests {
             blocked: false,
             leftovers: None,
             hang: None,
+            checks: Default::default(),
         }
     }
 
@@ -769,7 +826,7 @@ mod tests {
         assert_eq!(
             lines[..9],
             [
-                "03-gather: 1 done-when, 0 contract, 1 edge",
+                "03-gather: 1 done-when, 0 contract, 1 edge; blocking checked in 0 of 3 tests, leaks in 1",
                 "  done-when  results come in order",
                 "               tests: in_order, late [leaks]",
                 "               wrong: sequential.rs MISMATCH",
@@ -780,6 +837,21 @@ mod tests {
                 "04-wait-first: no spec map",
             ],
             "{table}"
+        );
+    }
+
+    #[test]
+    fn the_checks_a_test_declares_are_named_in_words() {
+        use super::{Checks, checks_in_words};
+        assert!(checks_in_words(None).is_empty());
+        assert!(checks_in_words(Some(&Checks::default())).is_empty());
+        let both = Checks {
+            blocking: true,
+            cleanup_ms: Some(500),
+        };
+        assert_eq!(
+            checks_in_words(Some(&both)),
+            ["blocking", "leaks after 0.5 s"]
         );
     }
 }

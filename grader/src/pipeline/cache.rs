@@ -177,6 +177,7 @@ mod tests {
                 blocked: false,
                 leftovers: None,
                 hang: None,
+                checks: Default::default(),
             };
         let verdict = ExerciseVerdict {
             slug: "01".into(),

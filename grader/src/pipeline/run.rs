@@ -94,7 +94,7 @@ impl RunOptions {
 #[derive(Debug, Clone)]
 pub enum Observed {
     /// The test printed its signed evidence.
-    Evidence(Evidence),
+    Evidence(Box<Evidence>),
     /// Its process ran out of real time before the test finished.
     TimedOut(Duration),
     /// Its process ended without the test's evidence; why, in words.

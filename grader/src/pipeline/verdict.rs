@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
-use timeline_evidence::{Evidence, Hang, Left};
+use timeline_evidence::{Checks, Evidence, Hang, Left};
 
 use crate::confine::scan::Refusal;
 use crate::course::{Course, Exercise, TestSpec};
@@ -105,6 +105,9 @@ pub struct TestVerdict {
     /// The test hung (stopped by the harness's watchdog), and how.
     #[serde(default)]
     pub hang: Option<Hang>,
+    /// What the test checks besides its timeline (blocking, cleanup), as it declared it.
+    #[serde(default)]
+    pub checks: Checks,
 }
 
 /// Why a test has no verdict from its own run, or what else is known of it: a value the
@@ -314,6 +317,7 @@ fn test_verdict(
         blocked: false,
         leftovers: None,
         hang: None,
+        checks: Checks::default(),
         name,
     };
     match outcome {
@@ -414,6 +418,7 @@ fn observe(verdict: &mut TestVerdict, observed: &Observed, expected: Option<&str
             verdict.wall_ms = Some(evidence.wall_ms);
             verdict.blocked = evidence.blocked;
             verdict.leftovers = evidence.leftovers;
+            verdict.checks = evidence.checks;
         }
         Observed::TimedOut(limit) => {
             verdict.status = Status::TimedOut;
@@ -488,7 +493,7 @@ mod tests {
     }
 
     fn evidence(rendered: &str) -> Observed {
-        Observed::Evidence(Evidence {
+        Observed::Evidence(Box::new(Evidence {
             suite: String::new(),
             test: String::new(),
             rendered: rendered.into(),
@@ -501,7 +506,8 @@ mod tests {
             blocked: false,
             leftovers: None,
             hang: None,
-        })
+            checks: Default::default(),
+        }))
     }
 
     fn statuses(verdict: &ExerciseVerdict) -> Vec<(Status, u32, u32)> {

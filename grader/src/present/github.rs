@@ -148,6 +148,7 @@ mod tests {
             blocked: false,
             leftovers: None,
             hang: None,
+            checks: Default::default(),
         }
     }
 

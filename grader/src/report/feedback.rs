@@ -386,6 +386,7 @@ mod tests {
             blocked: false,
             leftovers: None,
             hang: None,
+            checks: Default::default(),
         }
     }
 
@@ -549,6 +550,7 @@ mod tests {
             blocked: false,
             leftovers: None,
             hang: None,
+            checks: Default::default(),
         }
     }
 

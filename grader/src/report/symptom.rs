@@ -383,6 +383,7 @@ mod tests {
             blocked: false,
             leftovers: None,
             hang: None,
+            checks: Default::default(),
         }
     }
 

@@ -216,7 +216,7 @@ fn student(id: &str, exercises: Vec<verdict::ExerciseVerdict>) -> Row {
 }
 
 fn evidence(rendered: &str, blocking: Option<&str>) -> Observed {
-    Observed::Evidence(Evidence {
+    Observed::Evidence(Box::new(Evidence {
         suite: String::new(),
         test: String::new(),
         rendered: rendered.to_string(),
@@ -229,7 +229,8 @@ fn evidence(rendered: &str, blocking: Option<&str>) -> Observed {
         blocked: false,
         leftovers: None,
         hang: None,
-    })
+        checks: Default::default(),
+    }))
 }
 
 /// Two lessons, each with its snapshots written under `dir`.

@@ -37,7 +37,9 @@ impl Ran {
                     .to_string(),
             ));
         }
-        self.evidence.get(stem).cloned().map(Observed::Evidence)
+        self.evidence
+            .get(stem)
+            .map(|evidence| Observed::Evidence(Box::new(evidence.clone())))
     }
 
     /// Takes one validly signed piece of evidence, if it belongs to this process.
@@ -83,6 +85,7 @@ mod tests {
             blocked: false,
             leftovers: None,
             hang: None,
+            checks: Default::default(),
         }
     }
 
