@@ -118,6 +118,7 @@ fn every_entry_is_one_row_of_every_report_and_one_feedback_file() {
     check_gradebook(&out);
     check_results(&out);
     check_junit(&out);
+    check_html(&out);
     check_feedback(&out);
     // The table: a header and a row each, in columns (Cyrillic ids padded like any).
     let lines: Vec<&str> = table.lines().take(ROWS.len() + 1).collect();
@@ -189,6 +190,16 @@ fn check_results(out: &Path) {
     assert_eq!(by_id["Олег"]["status"], "graded");
     assert_eq!(by_id["Олег"]["entry"], "Олег");
     assert_eq!(by_id["compile-error"]["exercises"][0]["compiled"], false);
+    // The compiler's own error, in the student's terms, is in the JSON too.
+    let errors = by_id["compile-error"]["exercises"][0]["compile_errors"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        errors.contains("error[E0308]"),
+        "{}",
+        by_id["compile-error"]
+    );
+    assert!(errors.contains("src/lib.rs"), "{errors}");
 }
 
 fn check_junit(out: &Path) {
@@ -202,6 +213,18 @@ fn check_junit(out: &Path) {
     }
     assert!(junit.contains("type=\"not gradable\""), "{junit}");
     assert!(junit.contains("type=\"nothing handed in\""), "{junit}");
+    assert!(
+        junit.contains("error[E0308]"),
+        "the compiler's error reaches JUnit:\n{junit}"
+    );
+}
+
+fn check_html(out: &Path) {
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    for (id, _) in ROWS {
+        let shown = id.replace('&', "&amp;").replace('<', "&lt;");
+        assert!(html.contains(&shown), "report.html names `{id}`");
+    }
 }
 
 fn check_feedback(out: &Path) {

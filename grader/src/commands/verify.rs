@@ -581,21 +581,9 @@ mod tests {
 
     fn verdict(actual: Option<&str>, message: Option<&str>) -> TestVerdict {
         TestVerdict {
-            name: "t".to_string(),
-            status: Status::Failed,
-            points: 0,
-            max_points: 1,
-            hidden: false,
             actual: actual.map(str::to_string),
-            blocking: None,
             message: message.map(|m| crate::pipeline::verdict::Reason::Said(m.to_string())),
-            symptoms: Vec::new(),
-            wall_ms: None,
-            flaky: false,
-            blocked: false,
-            leftovers: None,
-            hang: None,
-            checks: Default::default(),
+            ..TestVerdict::new("t".to_string(), Status::Failed, 1)
         }
     }
 

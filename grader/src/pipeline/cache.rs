@@ -163,21 +163,10 @@ mod tests {
     fn a_passing_hidden_tests_run_is_never_stored() {
         let test =
             |name: &str, hidden: bool, status: Status| crate::pipeline::verdict::TestVerdict {
-                name: name.into(),
-                status,
-                points: 0,
-                max_points: 1,
                 hidden,
                 actual: Some(format!("[  1.000s] {name}")),
-                blocking: None,
-                message: None,
-                symptoms: Vec::new(),
                 wall_ms: Some(1.0),
-                flaky: false,
-                blocked: false,
-                leftovers: None,
-                hang: None,
-                checks: Default::default(),
+                ..crate::pipeline::verdict::TestVerdict::new(name, status, 1)
             };
         let verdict = ExerciseVerdict {
             slug: "01".into(),

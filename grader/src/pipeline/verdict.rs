@@ -133,6 +133,29 @@ pub enum Reason {
     TiesSorted,
 }
 
+impl TestVerdict {
+    /// A verdict with nothing observed: `status`, no points of `max_points`, visible.
+    pub fn new(name: impl Into<String>, status: Status, max_points: u32) -> TestVerdict {
+        TestVerdict {
+            name: name.into(),
+            status,
+            points: 0,
+            max_points,
+            hidden: false,
+            actual: None,
+            blocking: None,
+            message: None,
+            symptoms: Vec::new(),
+            wall_ms: None,
+            flaky: false,
+            blocked: false,
+            leftovers: None,
+            hang: None,
+            checks: Checks::default(),
+        }
+    }
+}
+
 /// One exercise of one submission.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExerciseVerdict {
@@ -305,20 +328,7 @@ fn test_verdict(
 ) -> TestVerdict {
     let mut verdict = TestVerdict {
         hidden: spec.is_some_and(|s| s.hidden),
-        status: Status::NoResult,
-        points: 0,
-        max_points: spec.map_or(0, |s| s.points),
-        actual: None,
-        blocking: None,
-        message: None,
-        symptoms: Vec::new(),
-        wall_ms: None,
-        flaky: false,
-        blocked: false,
-        leftovers: None,
-        hang: None,
-        checks: Checks::default(),
-        name,
+        ..TestVerdict::new(name, Status::NoResult, spec.map_or(0, |s| s.points))
     };
     match outcome {
         Outcome::Refused(_) => verdict.status = Status::Rejected,

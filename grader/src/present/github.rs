@@ -134,21 +134,8 @@ mod tests {
     fn test(name: &str, status: Status) -> TestVerdict {
         let points = u32::from(status == Status::Passed);
         TestVerdict {
-            name: name.into(),
-            status,
             points,
-            max_points: 1,
-            hidden: false,
-            actual: None,
-            blocking: None,
-            message: None,
-            symptoms: Vec::new(),
-            wall_ms: None,
-            flaky: false,
-            blocked: false,
-            leftovers: None,
-            hang: None,
-            checks: Default::default(),
+            ..TestVerdict::new(name, status, 1)
         }
     }
 

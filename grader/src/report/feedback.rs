@@ -372,21 +372,10 @@ mod tests {
 
     fn failed(name: &str, symptoms: Vec<Symptom>) -> TestVerdict {
         TestVerdict {
-            name: name.into(),
-            status: Status::Failed,
-            points: 0,
-            max_points: 1,
-            hidden: false,
             actual: Some("=> returned after 0.000s: ()".into()),
-            blocking: None,
-            message: None,
             symptoms,
             wall_ms: Some(1.0),
-            flaky: false,
-            blocked: false,
-            leftovers: None,
-            hang: None,
-            checks: Default::default(),
+            ..TestVerdict::new(name, Status::Failed, 1)
         }
     }
 
@@ -536,21 +525,9 @@ mod tests {
 
     fn bare(status: Status, message: Option<Reason>) -> TestVerdict {
         TestVerdict {
-            name: "t".into(),
-            status,
-            points: 0,
-            max_points: 1,
-            hidden: false,
             actual: Some("[ 0s] x".into()),
-            blocking: None,
             message,
-            symptoms: Vec::new(),
-            wall_ms: None,
-            flaky: false,
-            blocked: false,
-            leftovers: None,
-            hang: None,
-            checks: Default::default(),
+            ..TestVerdict::new("t", status, 1)
         }
     }
 

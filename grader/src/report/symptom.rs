@@ -369,21 +369,8 @@ mod tests {
 
     fn failed(symptoms: Vec<Symptom>) -> TestVerdict {
         TestVerdict {
-            name: "t".into(),
-            status: Status::Failed,
-            points: 0,
-            max_points: 1,
-            hidden: false,
-            actual: None,
-            blocking: None,
-            message: None,
             symptoms,
-            wall_ms: None,
-            flaky: false,
-            blocked: false,
-            leftovers: None,
-            hang: None,
-            checks: Default::default(),
+            ..TestVerdict::new("t", Status::Failed, 1)
         }
     }
 

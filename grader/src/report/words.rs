@@ -325,21 +325,8 @@ mod tests {
 
     fn test(status: Status, message: Option<Reason>) -> TestVerdict {
         TestVerdict {
-            name: "t".into(),
-            status,
-            points: 0,
-            max_points: 1,
-            hidden: false,
-            actual: None,
-            blocking: None,
             message,
-            symptoms: Vec::new(),
-            wall_ms: None,
-            flaky: false,
-            blocked: false,
-            leftovers: None,
-            hang: None,
-            checks: Default::default(),
+            ..TestVerdict::new("t", status, 1)
         }
     }
 
