@@ -79,10 +79,16 @@ fn a_hang_is_stopped_by_the_watchdog_and_named_in_the_feedback() {
         line.split(',').map(str::to_string).collect()
     };
     let honest = row("honest");
-    assert_eq!(honest[2], honest[3], "the honest student keeps full marks:\n{gradebook}");
+    assert_eq!(
+        honest[2], honest[3],
+        "the honest student keeps full marks:\n{gradebook}"
+    );
     // Every test that ticks hangs; the two `wait_for` tests alone do not tick and pass.
     for (id, class) in [
-        ("spinner", "kept waking itself without ever waiting on a timer"),
+        (
+            "spinner",
+            "kept waking itself without ever waiting on a timer",
+        ),
         ("sleeper", "while the CPU stayed idle: a blocking call"),
     ] {
         let text = feedback(id);
