@@ -95,7 +95,11 @@ pub fn diff(expected: &str, actual: &str) -> String {
     let rule = "─".repeat(12);
     let mut out = format!("-old snapshot\n+new results\n{rule}┬{}\n", "─".repeat(47));
     let number = |index: Option<usize>| index.map_or(String::new(), |i| (i + 1).to_string());
-    for change in TextDiff::from_lines(expected, actual).iter_all_changes() {
+    let (expected, actual) = (
+        timeline_evidence::line_ended(expected),
+        timeline_evidence::line_ended(actual),
+    );
+    for change in TextDiff::from_lines(&expected, &actual).iter_all_changes() {
         let sign = match change.tag() {
             ChangeTag::Delete => '-',
             ChangeTag::Insert => '+',

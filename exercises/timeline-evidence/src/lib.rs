@@ -19,7 +19,7 @@ use std::fmt;
 
 mod rendered;
 
-pub use rendered::{BLOCKED_LIMIT, TIES_NOTE, WALL_LIMIT_ENV, has_ties, stamp_of};
+pub use rendered::{BLOCKED_LIMIT, TIES_NOTE, WALL_LIMIT_ENV, has_ties, line_ended, stamp_of};
 
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};

@@ -40,3 +40,14 @@ pub fn stamp_of(line: &str) -> Option<&str> {
     let inner = stamp.strip_prefix('[')?.strip_suffix("s]")?;
     inner.trim_start().parse::<f64>().is_ok().then_some(stamp)
 }
+
+/// `text` ending with a line break (empty text stays empty): what a line diff of two runs
+/// compares, so that a last line the same on both sides is not shown as removed and added
+/// because only one side has a line after it.
+pub fn line_ended(text: &str) -> String {
+    if text.is_empty() || text.ends_with('\n') {
+        text.to_string()
+    } else {
+        format!("{text}\n")
+    }
+}

@@ -282,7 +282,11 @@ const DIFFERED: &str = "what the code printed, or when, differed from the expect
 /// A line diff of two timelines: ` ` same, `-` expected only, `+` actual only. A long run
 /// of lines on one side is folded to its first and last few.
 pub fn diff(expected: &str, actual: &str) -> String {
-    let diff = TextDiff::from_lines(expected, actual);
+    let (expected, actual) = (
+        timeline_evidence::line_ended(expected),
+        timeline_evidence::line_ended(actual),
+    );
+    let diff = TextDiff::from_lines(&expected, &actual);
     let lines: Vec<(char, String)> = diff
         .iter_all_changes()
         .map(|change| {
@@ -496,6 +500,18 @@ mod tests {
             "[  0.000s] a\n[  2.000s] b\n",
         );
         assert_eq!(d, " [  0.000s] a\n-[  1.000s] b\n+[  2.000s] b\n");
+    }
+
+    #[test]
+    fn a_last_line_the_same_on_both_sides_is_not_shown_as_changed() {
+        let d = diff(
+            "[  0.000s] a\n=> returned after 1.000s: ()",
+            "[  0.000s] a\n=> returned after 1.000s: ()\n!! 1 task still alive",
+        );
+        assert_eq!(
+            d,
+            " [  0.000s] a\n => returned after 1.000s: ()\n+!! 1 task still alive\n"
+        );
     }
 
     #[test]
