@@ -60,6 +60,9 @@ pub enum Symptom {
     ClockStoodStill,
     /// The run hung while tasks kept waking themselves (the clock never advanced).
     SelfWaking,
+    /// Polled by hand, the task was woken at an instant where nothing it waits on was due
+    /// (its code woke its own waker, "just in case").
+    WokeEarly,
     /// The run hung inside one poll with a busy CPU.
     BusyLoop,
     /// The run hung inside one poll with an idle CPU.
@@ -123,6 +126,9 @@ pub fn recognise(facts: &Facts<'_>) -> Vec<Symptom> {
     if let Some(hung) = hang(facts) {
         found.push(hung);
     }
+    if !found.contains(&Symptom::SelfWaking) && woke_itself(&actual, &expected) {
+        found.push(Symptom::WokeEarly);
+    }
     let flags = actual.new_flags(&expected);
     if let Some(blocked) = blocked(facts, &flags) {
         found.push(blocked);
@@ -167,6 +173,22 @@ fn hang(facts: &Facts<'_>) -> Option<Symptom> {
         None if facts.timed_out => Some(Symptom::Hung),
         None => None,
     }
+}
+
+/// A test that polls by hand prints whether the task was woken (`woken: true`): woken at an
+/// instant where the expected run was not means the code woke itself, with no timer due.
+fn woke_itself(actual: &Timeline, expected: &Timeline) -> bool {
+    let at = |timeline: &Timeline, woken: &str| -> BTreeSet<u64> {
+        let text = format!("woken: {woken}");
+        timeline
+            .lines
+            .iter()
+            .filter(|l| l.text == text)
+            .map(|l| l.ms)
+            .collect()
+    };
+    let quiet = at(expected, "false");
+    at(actual, "true").iter().any(|ms| quiet.contains(ms))
 }
 
 fn blocked(facts: &Facts<'_>, flags: &[&str]) -> Option<Symptom> {
@@ -479,6 +501,23 @@ mod tests {
             ..failed(TICKS, flagged)
         };
         assert_eq!(recognise(&facts), [Symptom::Blocked { seconds: None }]);
+    }
+
+    #[test]
+    fn a_task_polled_by_hand_that_wakes_itself_early_is_recognised() {
+        let expected = "[  0.000s] poll: Pending\n[  0.999s] woken: false\n[  1.000s] woken: true\n=> returned after 1.000s: ()";
+        let actual = "[  0.000s] poll: Pending\n[  0.999s] woken: true\n[  1.000s] woken: true\n=> returned after 1.000s: ()";
+        let facts = Facts {
+            expected: Some(expected),
+            actual: Some(actual),
+            ..Facts::default()
+        };
+        assert!(recognise(&facts).contains(&Symptom::WokeEarly));
+        let on_time = Facts {
+            actual: Some(expected),
+            ..facts
+        };
+        assert!(!recognise(&on_time).contains(&Symptom::WokeEarly));
     }
 
     #[test]

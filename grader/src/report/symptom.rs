@@ -31,6 +31,16 @@ pub fn message(symptom: &Symptom, hidden: bool, lang: Lang) -> String {
              двигались, то есть какая-то задача снова и снова будила сама себя, так и не \
              дождавшись ни одного таймера.",
         ),
+        Symptom::WokeEarly => pick(
+            ru,
+            "Polled by hand, your code's task was woken at an instant when nothing it waits \
+             on was due (`woken: true` where the expected run says `false`): it wakes its own \
+             waker instead of leaving that to a timer or a channel.",
+            "При ручном опросе задачу вашего кода разбудили в момент, когда ничего из того, \
+             чего она ждёт, ещё не наступило (`woken: true` там, где в ожидаемом запуске \
+             `false`): код сам будит свой waker, вместо того чтобы оставить это таймеру или \
+             каналу.",
+        ),
         Symptom::BusyLoop => pick(
             ru,
             "The run hung inside one poll while the CPU stayed busy: a loop that never \
@@ -92,7 +102,7 @@ pub fn hint(symptom: &Symptom, lang: Lang) -> &'static str {
              ничего не делает, пока его не дождутся (`sleep(d).await`), а \
              `std::thread::sleep` виртуальные часы не двигает.",
         ),
-        Symptom::SelfWaking => (
+        Symptom::SelfWaking | Symptom::WokeEarly => (
             "A loop around `tokio::task::yield_now()`, or a `poll_next` that wakes its own \
              waker and returns `Pending` at once, keeps the runtime busy forever: the paused \
              clock jumps ahead only when every task waits. Wait on a timer (`sleep`, \
@@ -304,6 +314,7 @@ mod tests {
             Symptom::Unimplemented,
             Symptom::ClockStoodStill,
             Symptom::SelfWaking,
+            Symptom::WokeEarly,
             Symptom::BusyLoop,
             Symptom::StuckInBlockingCall,
             Symptom::Hung,
