@@ -175,20 +175,22 @@ fn hang(facts: &Facts<'_>) -> Option<Symptom> {
     }
 }
 
-/// A test that polls by hand prints whether the task was woken (`woken: true`): woken at an
-/// instant where the expected run was not means the code woke itself, with no timer due.
+/// A test that polls by hand prints whether the task was woken (`woken: true`): woken more
+/// often at an instant than the expected run, where the expected run was not woken, means
+/// the code woke itself with nothing due.
 fn woke_itself(actual: &Timeline, expected: &Timeline) -> bool {
-    let at = |timeline: &Timeline, woken: &str| -> BTreeSet<u64> {
-        let text = format!("woken: {woken}");
+    let count = |timeline: &Timeline, text: &str, ms: u64| {
         timeline
             .lines
             .iter()
-            .filter(|l| l.text == text)
-            .map(|l| l.ms)
-            .collect()
+            .filter(|l| l.ms == ms && l.text == text)
+            .count()
     };
-    let quiet = at(expected, "false");
-    at(actual, "true").iter().any(|ms| quiet.contains(ms))
+    let woken = "woken: true";
+    actual.lines.iter().filter(|l| l.text == woken).any(|l| {
+        count(actual, woken, l.ms) > count(expected, woken, l.ms)
+            && count(expected, "woken: false", l.ms) > 0
+    })
 }
 
 fn blocked(facts: &Facts<'_>, flags: &[&str]) -> Option<Symptom> {
@@ -518,6 +520,16 @@ mod tests {
             ..facts
         };
         assert!(!recognise(&on_time).contains(&Symptom::WokeEarly));
+        // Not woken, then woken after a send at the same instant: as expected.
+        let same_instant =
+            "[  0.000s] woken: false\n[  0.000s] woken: true\n=> returned after 0.000s: ()";
+        let both = Facts {
+            expected: Some(same_instant),
+            actual: Some(same_instant),
+            passed: true,
+            ..Facts::default()
+        };
+        assert!(recognise(&both).is_empty());
     }
 
     #[test]
