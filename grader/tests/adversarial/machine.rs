@@ -442,16 +442,14 @@ impl RunNames {
         format!("{}marker", self.prefix())
     }
 
-    /// An attack's source as this run hands it out: the sentinel folder's literal path
-    /// becomes this run's, every `grader-adversarial-` name gets the run's id (so the
+    /// An attack's source as this run hands it out: the sentinel folder's placeholder
+    /// becomes this run's path, every `grader-adversarial-` name gets the run's id (so the
     /// process marker `grader-adversarial-marker-<attack>` becomes
     /// `grader-adversarial-<id>-marker-<attack>`), and the port placeholder the port.
     pub(crate) fn localise(&self, source: &str) -> String {
-        const HOLE: &str = "\u{1}outside\u{1}";
         source
-            .replace(OUTSIDE_PLACEHOLDER, HOLE)
             .replace(STRAY_PREFIX, &self.prefix())
-            .replace(HOLE, &self.outside.to_string_lossy())
+            .replace(OUTSIDE_PLACEHOLDER, &self.outside.to_string_lossy())
             .replace(
                 PORT_PLACEHOLDER,
                 &format!("const PORT: u16 = {};", self.port),

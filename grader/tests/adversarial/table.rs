@@ -7,8 +7,9 @@ use super::*;
 pub(crate) const MARKER: &str = "GRADER-ADVERSARIAL-MARKER";
 /// Written in an attack's source, stands for the run's sentinel folder outside the staging
 /// area (a fresh temporary folder per run, holding a sentinel file, writable by anyone):
-/// the test puts the real path in when it writes the class.
-pub(crate) const OUTSIDE_PLACEHOLDER: &str = "/tmp/grader-adversarial-outside";
+/// the test puts the real path in when it writes the class, so no attack names a fixed
+/// path.
+pub(crate) const OUTSIDE_PLACEHOLDER: &str = "@GRADER_OUTSIDE@";
 /// Prefix of the files attacks may leave in `/tmp`, `$TMPDIR` or `$HOME`, and of the
 /// process marker (`grader-adversarial-marker-<attack>` in an attack's command lines):
 /// the test adds the run's id to every occurrence in an attack's source

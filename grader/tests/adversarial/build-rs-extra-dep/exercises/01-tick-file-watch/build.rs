@@ -3,9 +3,9 @@
 //! that compiles the copied solution in `src/lib.rs`.
 
 fn main() {
-    let _ = std::fs::create_dir_all("/tmp/grader-adversarial-outside");
+    let _ = std::fs::create_dir_all("@GRADER_OUTSIDE@");
     let _ = std::fs::write(
-        "/tmp/grader-adversarial-outside/build-rs-extra-dep-ran.txt",
+        "@GRADER_OUTSIDE@/build-rs-extra-dep-ran.txt",
         "GRADER-ADVERSARIAL-MARKER build-rs-extra-dep: the build script ran\n",
     );
     println!("cargo::rustc-check-cfg=cfg(adversarial_build_rs)");

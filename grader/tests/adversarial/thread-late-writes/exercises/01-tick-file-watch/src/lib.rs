@@ -1,6 +1,6 @@
 //! ATTACK: thread-late-writes. Starts a plain `std::thread` that outlives the test that
 //! started it and keeps appending a line every 50 ms, for up to 30 s, to a file in the
-//! working folder, in `$TMPDIR`, and in `/tmp/grader-adversarial-outside/` (outside the
+//! working folder, in `$TMPDIR`, and in `@GRADER_OUTSIDE@/` (outside the
 //! staging area). Must score 0 (the code is the stub); the writes must end with the test
 //! process, and nothing may be written outside the staging area.
 
@@ -17,7 +17,7 @@ fn keep_writing() {
     let targets = [
         PathBuf::from("grader-adversarial-thread-late-writes.log"),
         std::env::temp_dir().join("grader-adversarial-thread-late-writes-tmp.log"),
-        PathBuf::from("/tmp/grader-adversarial-outside/thread-late-writes.log"),
+        PathBuf::from("@GRADER_OUTSIDE@/thread-late-writes.log"),
     ];
     let start = Instant::now();
     let mut round = 0u64;

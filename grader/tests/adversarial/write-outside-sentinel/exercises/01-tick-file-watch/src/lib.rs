@@ -12,7 +12,7 @@ use std::time::Duration;
 use timeline::say;
 
 const TAG: &str = "GRADER-ADVERSARIAL-MARKER write-outside-sentinel";
-const OUTSIDE: &str = "/tmp/grader-adversarial-outside";
+const OUTSIDE: &str = "@GRADER_OUTSIDE@";
 
 fn escape() {
     let climb: PathBuf = std::iter::repeat_n("..", 24)
