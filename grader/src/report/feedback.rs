@@ -398,23 +398,7 @@ mod tests {
             }]),
         }];
         let expected = Expectations::default();
-        let report = Report {
-            course: &course,
-            slugs: vec!["01-ticks".into()],
-            rows: &graded,
-            skipped: &[],
-            roster: false,
-            expected: &expected,
-            protections: Vec::new(),
-            compiler_protections: None,
-            versions: &crate::fingerprint::Versions {
-                grader: "g".into(),
-                course: "c".into(),
-            },
-            shard: None,
-            class: &[],
-            lang,
-        };
+        let report = Report::for_tests(&course, vec!["01-ticks".into()], &graded, &expected, lang);
         markdown(&report, &graded[0])
     }
 

@@ -59,6 +59,7 @@ mod tests {
     use crate::pipeline::roster::Roster;
     use crate::pipeline::submission::{NotGradable, Submission};
     use crate::pipeline::verdict::{Expectations, Graded};
+    use crate::report::lang::Lang;
     use crate::report::{Report, row};
 
     #[test]
@@ -85,23 +86,10 @@ mod tests {
             notes: Vec::new(),
         };
         let (rows, _) = row::rows(vec![graded], &[submission], vec![refused], Some(&roster));
-        let report = Report {
-            course: &course,
-            slugs: vec![course.exercises[0].slug.clone()],
-            rows: &rows,
-            skipped: &[],
-            roster: true,
-            expected: &Expectations::default(),
-            protections: Vec::new(),
-            compiler_protections: None,
-            versions: &crate::fingerprint::Versions {
-                grader: "g".into(),
-                course: "c".into(),
-            },
-            shard: None,
-            class: &[],
-            lang: crate::report::lang::Lang::En,
-        };
+        let expected = Expectations::default();
+        let slugs = vec![course.exercises[0].slug.clone()];
+        let mut report = Report::for_tests(&course, slugs, &rows, &expected, Lang::En);
+        report.roster = true;
         let text = super::csv(&report).unwrap();
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let records: Vec<Vec<String>> = reader

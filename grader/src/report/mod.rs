@@ -116,6 +116,37 @@ impl<'a> Report<'a> {
     }
 }
 
+#[cfg(test)]
+impl<'a> Report<'a> {
+    /// A report of `rows` for unit tests: no roster, no protections, made-up versions.
+    pub(crate) fn for_tests(
+        course: &'a Course,
+        slugs: Vec<String>,
+        rows: &'a [Row],
+        expected: &'a Expectations,
+        lang: lang::Lang,
+    ) -> Report<'a> {
+        static VERSIONS: std::sync::LazyLock<Versions> = std::sync::LazyLock::new(|| Versions {
+            grader: "g".into(),
+            course: "c".into(),
+        });
+        Report {
+            course,
+            slugs,
+            rows,
+            skipped: &[],
+            roster: false,
+            expected,
+            protections: Vec::new(),
+            compiler_protections: None,
+            versions: &VERSIONS,
+            shard: None,
+            class: &[],
+            lang,
+        }
+    }
+}
+
 /// Writes every file report into `out`; returns the paths written.
 pub fn write_all(report: &Report<'_>, out: &Path, gradescope: bool) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(out)
